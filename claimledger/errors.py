@@ -1,0 +1,81 @@
+"""One catalogue of the errors claimledger reports, each with a stable code.
+
+Every failure a user can meet carries a code (``[E003] ...``) so it can be
+grepped, documented and tested; interfaces translate them at the edge.
+"""
+
+from __future__ import annotations
+
+
+class ClaimledgerError(Exception):
+    """Base class of every error claimledger raises on purpose."""
+
+    code = "E000"
+    template = "claimledger error"
+
+    def __init__(self, where: str = "", **details: object) -> None:
+        self.where = where
+        self.details = details
+        message = self.template.format(**details) if details else self.template
+        self.reason = f"[{self.code}] {message}"
+        super().__init__(f"{where}: {self.reason}" if where else self.reason)
+
+
+class EmptyInput(ClaimledgerError):
+    """The input holds no text, or only whitespace."""
+
+    code, template = "E001", "empty or whitespace-only input"
+
+
+class BinaryInput(ClaimledgerError):
+    """The input looks like binary data, not text."""
+
+    code, template = "E002", "binary data, not text"
+
+
+class InvalidEncoding(ClaimledgerError):
+    """The input is not valid UTF-8."""
+
+    code, template = "E003", "invalid UTF-8 at byte {offset}"
+
+
+class UnknownFormat(ClaimledgerError):
+    """The file extension names no format claimledger reads."""
+
+    code, template = "E004", "unknown extension {extension!r} (expected .txt, .html, .htm or .jsonl)"
+
+
+class MalformedRecord(ClaimledgerError):
+    """A JSON Lines row cannot be read as an article."""
+
+    code, template = "E005", "malformed JSON Lines row: {problem}"
+
+
+class InputTooLarge(ClaimledgerError):
+    """The article text is over the configured size limit."""
+
+    code, template = "E006", "article text is {size:,} bytes, over the limit of {limit:,}"
+
+
+class NoArticleText(ClaimledgerError):
+    """An HTML page has no main text that could be extracted."""
+
+    code, template = "E007", "no article text found in the HTML page"
+
+
+class UnreadableInput(ClaimledgerError):
+    """The path does not exist or cannot be read."""
+
+    code, template = "E008", "cannot read: {problem}"
+
+
+class ModelNotFound(ClaimledgerError):
+    """The spaCy pipeline named by --model is not installed."""
+
+    code, template = "E009", "spaCy pipeline {name!r} is not installed (pip install it, or pass a path)"
+
+
+class LedgerError(ClaimledgerError):
+    """The ledger database cannot be opened or written."""
+
+    code, template = "E010", "ledger problem: {problem}"

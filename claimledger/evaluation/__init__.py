@@ -1,0 +1,1 @@
+"""Evaluation against public labelled data in ../shared/data (never copied in)."""

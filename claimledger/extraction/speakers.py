@@ -1,0 +1,172 @@
+"""Who a speaker is: canonical entity, anonymity, role and affiliation.
+
+Pronouns ("he", "they") and definite descriptions ("the official", "the
+blogger") resolve back to the most recent compatible speaker or entity, so
+every statement of one source carries the same ``speaker_entity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from ..lexicon import ANONYMOUS_HEADS, ANONYMOUS_PHRASES
+from ..schema import Entity
+from .countries import country_code, country_name
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
+GROUP_PRONOUNS = {"they", "it", "them"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "many", "other", "another"}
+ENTITY_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP")
+
+
+@dataclass
+class Speaker:
+    entity: Optional[str]
+    anonymous: bool
+    role: Optional[str]
+    affiliation: Optional[str]
+    affiliation_country: Optional[str]
+    label: Optional[str]
+    head: str
+
+
+def entity_in(span: Span, entities: list[Entity], of_token: dict[int, int]) -> Optional[Entity]:
+    """The entity the speaker phrase names: the one holding its head noun, else a person in it."""
+    if span.root.i in of_token:
+        return entities[of_token[span.root.i]]
+    if span.root.pos_ == "NOUN":
+        found = [entities[of_token[t.i]] for t in span if t.i in of_token and entities[of_token[t.i]].label == "PERSON"]
+        return found[0] if found else None
+    found = [entities[of_token[t.i]] for t in span if t.i in of_token]
+    for label in ENTITY_PREFERENCE:
+        for entity in found:
+            if entity.label == label:
+                return entity
+    return None
+
+
+def affiliation_of(span: Span, person: Optional[Entity], of_token: dict[int, int],
+                   entities: list[Entity]) -> tuple[Optional[str], Optional[str]]:
+    """Country or organisation the speaker belongs to: 'Russian', "North Korea's", 'of the ministry'."""
+    for token in span:
+        if token.i > span.root.i:
+            break
+        # "pro-Russia blogger", "anti-Kremlin outlet": a stance towards a country, not membership.
+        leaning = token.i >= 2 and token.nbor(-1).text == "-" and token.nbor(-2).lower_ in ("pro", "anti")
+        code = None if leaning else country_code(token.text)
+        if code and (token.i not in of_token or entities[of_token[token.i]] is not person):
+            return country_name(code), code
+        if token.i in of_token:
+            entity = entities[of_token[token.i]]
+            if entity is person:
+                continue
+            code = entity.country or country_code(token.text)
+            if entity.label in ("GPE", "NORP") and code:
+                return country_name(code) or entity.name, code
+            if entity.label == "ORG" and person is not None:
+                return entity.name, entity.country
+    return None, None
+
+
+def role_of(span: Span, person_tokens: set[int], of_token: dict[int, int]) -> Optional[str]:
+    """Title words around the name: 'Russian Ambassador to South Korea Georgy Zinoviev' -> 'Ambassador to South Korea'."""
+    words = [t for t in span if t.i not in person_tokens and t.dep_ != "punct"]
+    # Drop a leading affiliation (demonym, possessive country) and determiners.
+    while words and (words[0].pos_ == "DET" or words[0].i in of_token and words[0].ent_type_ in ("NORP", "GPE")
+                     or words[0].tag_ == "POS" or country_code(words[0].text)):
+        if words[0].i in of_token and words[0].ent_type_ == "GPE":
+            ent_end = next((e.end for e in span.doc.ents if e.start <= words[0].i < e.end), words[0].i + 1)
+            words = [w for w in words if w.i >= ent_end]
+            if words and words[0].tag_ == "POS":
+                words = words[1:]
+            continue
+        words = words[1:]
+    if not words or all(w.i in of_token for w in words):
+        return None
+    role = span.doc[words[0].i:words[-1].i + 1].text.strip(" ,")
+    return role or None
+
+
+def strip_determiner(span: Span) -> str:
+    """'A pro-Russia Telegram blogger' -> 'pro-Russia Telegram blogger' (the name of an unnamed source)."""
+    if len(span) > 1 and span[0].pos_ == "DET":
+        span = span[1:]
+    return span.text
+
+
+class SpeakerResolver:
+    """Resolves speakers in text order, remembering who spoke before."""
+
+    def __init__(self, doc: Doc, entities: list[Entity], of_token: dict[int, int]) -> None:
+        self.doc, self.entities, self.of_token = doc, entities, of_token
+        self.history: list[Speaker] = []
+
+    def previous_entity(self, before: int, labels: tuple[str, ...]) -> Optional[Entity]:
+        for i in range(before - 1, -1, -1):
+            index = self.of_token.get(i)
+            if index is not None and self.entities[index].label in labels:
+                return self.entities[index]
+        return None
+
+    def anaphor(self, head: str, before: int) -> Optional[Speaker]:
+        """The earlier speaker a pronoun or 'the official' refers to."""
+        lowered = head.lower()
+        for earlier in reversed(self.history):
+            if lowered in PERSON_PRONOUNS and (earlier.label == "PERSON" or earlier.label is None and earlier.anonymous):
+                return earlier
+            if lowered in GROUP_PRONOUNS and earlier.label in ("ORG", "GPE", "NORP", None):
+                return earlier
+            if lowered not in PERSON_PRONOUNS | GROUP_PRONOUNS and earlier.head.lower() == lowered:
+                return earlier
+            if lowered not in PERSON_PRONOUNS | GROUP_PRONOUNS and earlier.role and lowered in earlier.role.lower().split():
+                return earlier
+        if lowered in PERSON_PRONOUNS:
+            entity = self.previous_entity(before, ("PERSON",))
+            return entity and Speaker(entity.name, False, None, None, None, "PERSON", entity.name)
+        if lowered in GROUP_PRONOUNS:
+            entity = self.previous_entity(before, ("ORG", "GPE", "NORP"))
+            return entity and Speaker(entity.name, False, None, None, None, entity.label, entity.name)
+        return None
+
+    def resolve(self, span: Optional[Span], cue_head: int) -> Speaker:
+        if span is None:
+            return Speaker(None, False, None, None, None, None, "")
+        root = span.root
+        if root.lower_ in RELATIVE_PRONOUNS and root.head.i != root.i:
+            # "Kim Song, who said ...": the speaker is the noun the clause hangs on.
+            antecedent = root.head.head if root.head.dep_ == "relcl" else root.head
+            span = self.doc[antecedent.left_edge.i:antecedent.i + 1]
+            root = span.root
+        sentence = self.doc[cue_head].sent.text.lower()
+        anonymous_phrase = any(p in sentence for p in ANONYMOUS_PHRASES)
+        entity = entity_in(span, self.entities, self.of_token)
+        determiners = {t.lower_ for t in root.children if t.dep_ in ("det", "nummod", "amod")}
+        if entity is None and root.pos_ == "PRON" or (
+                entity is None and determiners & {"the", "this", "that"} and len(span) <= 4):
+            earlier = self.anaphor(root.text, span.start)
+            if earlier is not None:
+                self.history.append(earlier)
+                return earlier
+        person_tokens = {t.i for t in span if t.i in self.of_token and entity is not None
+                         and self.entities[self.of_token[t.i]] is entity}
+        affiliation, code = affiliation_of(span, entity if entity and entity.label == "PERSON" else None,
+                                           self.of_token, self.entities)
+        anonymous = entity is None and root.lemma_.lower() in ANONYMOUS_HEADS and (
+            anonymous_phrase or bool(determiners & INDEFINITE) or root.tag_ == "NNS")
+        if entity is None:
+            # "North Korea's envoy to the UN, Kim Song,": the name stands in apposition.
+            named = [c for c in root.children if c.dep_ == "appos" and c.i in self.of_token]
+            if named:
+                entity = self.entities[self.of_token[named[0].i]]
+        role = role_of(span, person_tokens, self.of_token) if entity is None or entity.label == "PERSON" else None
+        if role and entity is None and role.lower() == span.text.lower():
+            role = root.lemma_.lower() if anonymous else role
+        name = entity.name if entity else strip_determiner(span)
+        speaker = Speaker(name, anonymous,
+                          role, affiliation, code, entity.label if entity else None, root.text)
+        self.history.append(speaker)
+        return speaker

@@ -1,0 +1,180 @@
+"""Turn attributions into statements: stance, hedges, medium, addressee, date, relay.
+
+The source's own stance (assert / deny / hedge / decline) is kept apart from
+the reporter's hedging (``hedges``: "reportedly", "believed", "likely" ...
+around the content), as the ledger needs both.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc, Token
+
+from ..lexicon import (DECLINE_ASSERT_CUES, DECLINE_CUES, DECLINE_MARKERS, DENY_CUES, DENY_MARKERS,
+                       HEDGE_CUES, HEDGE_MARKERS, MEDIA)
+from ..schema import DateMention, Statement
+from .attribution import Attribution, is_quoted
+from .evidence import evidence_kind
+from .spans import char_span
+from .speakers import SpeakerResolver
+
+NEGATIONS = {"not", "never", "n't", "no"}
+ADDRESSEE_VERBS = {"tell", "inform", "assure", "brief", "warn", "write"}
+
+
+def negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children)
+
+
+def stance_of(doc: Doc, att: Attribution) -> str:
+    cue = doc[att.cue_head]
+    lemma = cue.lemma_.lower()
+    content_words = {t.lower_ for t in doc[att.content[0]:att.content[1]]}
+    frame_words = {t.lower_ for t in cue.subtree} - content_words
+    if lemma in DECLINE_CUES:
+        return "decline"
+    if lemma in DECLINE_ASSERT_CUES and negated(cue):
+        return "decline"
+    sentence = cue.sent.text.lower()
+    if any(marker in sentence for marker in DECLINE_MARKERS) and lemma in DECLINE_ASSERT_CUES:
+        return "decline"
+    if lemma in DENY_CUES:
+        return "hedge" if negated(cue) else "deny"
+    # "dismissed the reports as groundless rumours", "called the accusations baseless"
+    if frame_words & DENY_MARKERS or (lemma in ("call", "describe", "brand", "label") and content_words & DENY_MARKERS):
+        return "deny"
+    if lemma in HEDGE_CUES:
+        return "hedge"
+    if is_quoted(doc, att.content) and content_words & HEDGE_MARKERS:
+        return "hedge"
+    return "assert"
+
+
+def hedges_of(doc: Doc, att: Attribution) -> list[str]:
+    """Epistemic markers on the content or its reporting frame, in text order."""
+    seen: list[str] = []
+    cue = doc[att.cue_head]
+    window = list(doc[att.content[0]:att.content[1]]) + [c for c in cue.children if c.dep_ == "advmod"]
+    for token in sorted(window, key=lambda t: t.i):
+        word = token.lower_
+        if word in HEDGE_MARKERS and word not in seen:
+            if word in ("could", "may", "might") and token.tag_ != "MD":
+                continue
+            seen.append(word)
+    return seen
+
+
+def medium_of(doc: Doc, att: Attribution, source: Optional[tuple[int, int]]) -> Optional[str]:
+    """'in a Facebook post', 'on Telegram', 'in a statement', 'a statement from the ministry said'."""
+    cue = doc[att.cue_head]
+    phrases = []
+    for child in cue.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "on", "via", "through", "during"):
+            phrases.extend(" ".join(t.lower_ for t in obj.subtree) for obj in child.children if obj.dep_ == "pobj")
+    if source is not None:
+        phrases.append(doc[source[0]:source[1]].root.lower_)
+    phrases.append(cue.lemma_.lower())
+    for phrase in phrases:
+        for key in sorted(MEDIA, key=len, reverse=True):
+            if phrase == key or phrase.endswith(" " + key) or (" " + key + " ") in f" {phrase} ":
+                return MEDIA[key]
+    return None
+
+
+def addressee_of(doc: Doc, att: Attribution) -> Optional[str]:
+    """'told First Vice Foreign Minister Kim Hong-kyun', 'said to reporters'."""
+    cue = doc[att.cue_head]
+    for child in cue.children:
+        if child.dep_ in ("dative", "dobj") and cue.lemma_.lower() in ADDRESSEE_VERBS and child.i < att.content[0] \
+                and child.i > att.cue_head:
+            return doc[child.left_edge.i:child.right_edge.i + 1].text
+        if child.dep_ in ("dative", "prep") and child.lower_ == "to" and cue.lemma_.lower() in ("say", "speak", "write"):
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:
+                return doc[objects[0].left_edge.i:objects[0].right_edge.i + 1].text
+    return None
+
+
+def date_of(doc: Doc, att: Attribution, source: Optional[tuple[int, int]],
+            dates: list[DateMention]) -> Optional[str]:
+    """The date the statement was made: a date in the cue's clause, outside the content."""
+    cue = doc[att.cue_head]
+    frame = {t.i for t in cue.subtree} - set(range(*att.content))
+    if source:
+        frame -= set(range(*source))
+    frame.update(range(*att.cue))
+    starts = {doc[i].idx for i in frame}
+    for mention in dates:
+        if mention.value and mention.span[0] in starts:
+            return mention.value
+    return None
+
+
+def relays(statements: list[Statement]) -> None:
+    """Set ``via``: a statement whose cue lies inside another's content is relayed by it."""
+    for inner_index, inner in enumerate(statements):
+        best: Optional[int] = None
+        for outer_index, outer in enumerate(statements):
+            if outer_index == inner_index:
+                continue
+            start, end = outer.content_span
+            if start <= inner.cue_span[0] and inner.cue_span[1] <= end:
+                if best is None or (end - start) < (statements[best].content_span[1] - statements[best].content_span[0]):
+                    best = outer_index
+        inner.via = best
+
+
+def describes_evidence(doc: Doc, att: Attribution) -> bool:
+    """'a photo showing two flags' says what a photo shows; it is not a statement of its own."""
+    cue = doc[att.cue_head]
+    return cue.dep_ in ("acl", "relcl") and evidence_kind(cue.head) is not None
+
+
+def without_addressee(doc: Doc, att: Attribution) -> Attribution:
+    """'told Kim Hong-kyun that ...': the person told is the addressee, not part of the content."""
+    cue = doc[att.cue_head]
+    if cue.lemma_.lower() not in ADDRESSEE_VERBS:
+        return att
+    for child in cue.children:
+        if child.dep_ in ("dative", "dobj") and child.left_edge.i == att.content[0]:
+            rest = [c for c in cue.children if c.dep_ in ("ccomp", "xcomp") and c.i > child.i]
+            if rest:
+                start = rest[0].left_edge.i
+                return Attribution(att.cue, (start, att.content[1]), att.source, att.cue_head)
+    return att
+
+
+def build_statements(doc: Doc, attributions: list[Attribution], resolver: SpeakerResolver,
+                     dates: list[DateMention]) -> list[Statement]:
+    statements: list[Statement] = []
+    kept = [without_addressee(doc, a) for a in attributions if not describes_evidence(doc, a)]
+    for att in sorted(kept, key=lambda a: a.cue[0]):
+        source_span = doc[att.source[0]:att.source[1]] if att.source else None
+        speaker = resolver.resolve(source_span, att.cue_head)
+        cue_chars = char_span(doc, *att.cue)
+        content_chars = char_span(doc, *att.content)
+        speaker_chars = char_span(doc, *att.source) if att.source else None
+        statements.append(Statement(
+            speaker=source_span.text if source_span is not None else None,
+            speaker_span=speaker_chars,
+            speaker_entity=speaker.entity,
+            anonymous=speaker.anonymous,
+            role=speaker.role,
+            affiliation=speaker.affiliation,
+            affiliation_country=speaker.affiliation_country,
+            cue=doc.text[cue_chars[0]:cue_chars[1]],
+            cue_span=cue_chars,
+            cue_lemma=doc[att.cue_head].lemma_.lower(),
+            content=doc.text[content_chars[0]:content_chars[1]],
+            content_span=content_chars,
+            direct=is_quoted(doc, att.content),
+            stance=stance_of(doc, att),
+            hedges=hedges_of(doc, att),
+            addressee=addressee_of(doc, att),
+            date=date_of(doc, att, att.source, dates),
+            medium=medium_of(doc, att, att.source),
+            via=None,
+        ))
+    relays(statements)
+    return statements

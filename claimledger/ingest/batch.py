@@ -1,0 +1,68 @@
+"""Batch jobs shared by every interface: extract files, ingest them into a ledger.
+
+Inputs that cannot be read come out as errors in the stream, in order with
+the articles around them, so a caller reports each in one line and goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, Union
+
+from ..errors import ClaimledgerError
+from ..extraction.pipeline import extract_articles
+from ..schema import Article, Extraction
+from ..store.sqlite import Ledger
+from .readers import DEFAULT_MAX_BYTES, read_paths
+
+Extracted = Union[tuple[Article, Extraction], ClaimledgerError, Article]
+
+
+def extract_paths(paths: Iterable[Union[str, Path]], model: Optional[str] = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES,
+                  skip: Optional[Callable[[Article], bool]] = None) -> Iterator[Extracted]:
+    """Stream the inputs' outcomes: (article, extraction) for each article extracted, the
+    error for each input that failed, and the bare Article for each one ``skip`` turned away."""
+    held: list[Union[ClaimledgerError, Article]] = []
+
+    def to_extract() -> Iterator[Article]:
+        for item in read_paths(paths, max_bytes):
+            if isinstance(item, ClaimledgerError) or (skip is not None and skip(item)):
+                held.append(item)
+            else:
+                yield item
+
+    for pair in extract_articles(to_extract(), model=model):
+        yield from drain(held)
+        yield pair
+    yield from drain(held)
+
+
+def drain(items: list) -> Iterator:
+    while items:
+        yield items.pop(0)
+
+
+@dataclass
+class IngestSummary:
+    added: int = 0
+    duplicates: int = 0
+    failed: list[ClaimledgerError] = field(default_factory=list)
+
+
+def ingest_paths(paths: Iterable[Union[str, Path]], ledger: Ledger, model: Optional[str] = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES,
+                 on_item: Optional[Callable[[Extracted], None]] = None) -> IngestSummary:
+    """Extract and store every article; texts already in the ledger are skipped before extraction."""
+    summary = IngestSummary()
+    for item in extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text)):
+        if isinstance(item, ClaimledgerError):
+            summary.failed.append(item)
+        elif isinstance(item, Article) or ledger.add(*item) is None:
+            summary.duplicates += 1
+        else:
+            summary.added += 1
+        if on_item:
+            on_item(item)
+    return summary

