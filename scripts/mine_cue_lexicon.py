@@ -2,7 +2,9 @@
 
 For every (lemma, part of speech) seen in train, count how often a token of
 that kind heads a gold cue span and how often it occurs at all ("heads"),
-and the same per cue frame ("frames": see attribution.cue_frame).  The
+and the same per cue frame ("frames": see attribution.cue_frame); and for
+the children of gold cue heads, how often they fall inside the cue span
+("extensions": see attribution.extension).  The
 attribution component accepts a candidate cue when the frame's smoothed
 ratio passes its threshold.  Only train is read: dev stays held out.
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
@@ -22,20 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from claimledger.evaluation.polnear import load_split  # noqa: E402
-from claimledger.extraction.attribution import cue_frame  # noqa: E402
+from claimledger.extraction.attribution import cue_frame, extension_keys, phrase_core  # noqa: E402
 from claimledger.extraction.pipeline import load_model  # noqa: E402
 from claimledger.extraction.spans import quoted_mask  # noqa: E402
 
 MIN_CUE_COUNT = 2
+MIN_EXTENSION_COUNT = 3
 OUT = ROOT / "claimledger" / "lexicon" / "cues_polnear.json"
-
-
-def cue_head(doc, start: int, end: int):
-    """The token of a character span whose syntactic head lies outside it."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    return span.root
 
 
 def lemma_key(token) -> str:
@@ -45,6 +40,7 @@ def lemma_key(token) -> str:
 def mine_docs(articles: list[dict], docs: Iterable) -> dict:
     """The table from gold articles and their parsed docs (same order)."""
     totals, cues, frame_totals, frame_cues = Counter(), Counter(), Counter(), Counter()
+    extensions = defaultdict(lambda: [0, 0, 0])
     for article, doc in zip(articles, docs):
         quoted = quoted_mask(doc)
         frames = [f"{lemma_key(t)}|{cue_frame(t, quoted[t.i])}" for t in doc]
@@ -52,18 +48,32 @@ def mine_docs(articles: list[dict], docs: Iterable) -> dict:
             totals[lemma_key(token)] += 1
             frame_totals[frames[token.i]] += 1
         for gold in article["gold"]:
-            head = cue_head(doc, *gold["cue"])
-            if head is not None:
-                cues[lemma_key(head)] += 1
-                frame_cues[frames[head.i]] += 1
+            span = doc.char_span(*gold["cue"], alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            head = span.root
+            cues[lemma_key(head)] += 1
+            frame_cues[frames[head.i]] += 1
+            for child in head.children:
+                token_in = span.start <= child.i < span.end
+                core_start, core_end = phrase_core(child)
+                phrase_in = span.start <= core_start and core_end <= span.end
+                for key in extension_keys(head, child):
+                    extensions[key][0] += token_in
+                    extensions[key][1] += phrase_in
+                    extensions[key][2] += 1
     heads = {key: [count, totals[key]] for key, count in sorted(cues.items())
              if count >= MIN_CUE_COUNT and totals[key]}
     frames = {key: [frame_cues[key], count] for key, count in sorted(frame_totals.items())
               if key.rsplit("|", 1)[0] in heads}
     return {"_comment": "Mined from PolNeAR train by scripts/mine_cue_lexicon.py: "
                         "heads: 'lemma|POS' -> [times it heads a gold cue, times seen]; "
-                        "frames: 'lemma|POS|frame' -> the same per cue frame.",
-            "articles": len(articles), "heads": heads, "frames": frames}
+                        "frames: 'lemma|POS|frame' -> the same per cue frame; "
+                        "extensions: child of a cue head (see attribution.extension_keys) -> "
+                        "[times the child is in the cue span, times its phrase core is, times seen].",
+            "articles": len(articles), "heads": heads, "frames": frames,
+            "extensions": {key: counts for key, counts in sorted(extensions.items())
+                           if counts[2] >= MIN_EXTENSION_COUNT}}
 
 
 def write(table: dict, out: Path) -> None:

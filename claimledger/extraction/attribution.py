@@ -25,6 +25,7 @@ CLAUSE_DEPS = {"ccomp", "xcomp"}
 CUE_AUX_DEPS = {"aux", "auxpass", "neg"}
 PARENTHETICAL_DEPS = {"parataxis", "advcl", "conj"}
 OBJECT_DEPS = {"dobj", "attr", "oprd", "dative", "acomp"}
+NONRESTRICTIVE_DEPS = {"appos", "relcl", "acl"}
 SPEAKER_PRONOUNS = {"i", "we", "you"}
 FRAME_SMOOTHING = 5.0  # pseudo-counts pulling a frame's cue rate towards its lemma's
 
@@ -91,18 +92,63 @@ def is_cue_candidate(token: Token, threshold: float, quoted: bool) -> bool:
     return hand_listed and not quoted
 
 
+def extension_keys(head: Token, child: Token) -> tuple[str, ...]:
+    """Keys of the mined cue-extension table for a child of a cue head, most specific first.
+
+    Head lemma, dependency, child word and its object's lemma
+    ("say|prep|in|statement"), then without the object ("say|prep|in"), then
+    without the head ("prep|in"); dates collapse to DATE so "said Sunday" and
+    "said Tuesday" share statistics.
+    """
+    word = "DATE" if child.ent_type_ == "DATE" else child.lower_
+    lemma = head.lemma_.lower()
+    phrase_object = object_of(child)
+    object_lemma = phrase_object.lemma_.lower() if phrase_object is not None else ""
+    return f"{lemma}|{child.dep_}|{word}|{object_lemma}", f"{lemma}|{child.dep_}|{word}", f"{child.dep_}|{word}"
+
+
+def object_of(token: Token) -> Optional[Token]:
+    return next((c for c in token.children if c.dep_ in ("pobj", "dobj")), None)
+
+
+def phrase_core(token: Token) -> TokenRange:
+    """A child's phrase up to its object's head ("in a statement", not "... released Tuesday")."""
+    phrase_object = object_of(token)
+    last = max(token.i, phrase_object.i) if phrase_object is not None else token.right_edge.i
+    return token.left_edge.i, last + 1
+
+
+def extension(head: Token, child: Token) -> Optional[TokenRange]:
+    """The part of a head's child that belongs in the cue span, or None.
+
+    Mined rates say whether the child word is in gold cue spans ("also said",
+    "called for") and whether its phrase core is ("said in a statement");
+    unseen children fall back on the auxiliary/negation/particle rule.
+    """
+    for key in extension_keys(head, child):
+        entry = MINED_CUES["extensions"].get(key)
+        if entry:
+            token_in, phrase_in, seen = entry
+            if token_in * 2 < seen:
+                return None
+            return phrase_core(child) if phrase_in * 2 >= seen else (child.i, child.i + 1)
+    return (child.i, child.i + 1) if child.dep_ in CUE_AUX_DEPS or child.dep_ == "prt" else None
+
+
 def cue_range(token: Token) -> TokenRange:
-    """The cue head with its auxiliaries, negation, particle and a trailing colon."""
+    """The cue head grown by adjacent children that mined statistics put in cues, and a trailing colon."""
     doc = token.doc
     start, end = token.i, token.i + 1
-    for child in token.lefts:
-        if child.dep_ in CUE_AUX_DEPS and child.i == start - 1:
-            start = child.i
-    while start > 0 and doc[start - 1].dep_ in CUE_AUX_DEPS and doc[start - 1].head == token:
-        start -= 1
+    for child in reversed(list(token.lefts)):
+        part = extension(token, child)
+        if part is None or part[1] != start:
+            break
+        start = part[0]
     for child in token.rights:
-        if child.dep_ == "prt" and child.i == end:
-            end = child.i + 1
+        part = extension(token, child)
+        if part is None or part[0] != end:
+            break
+        end = part[1]
     if end < len(doc) and doc[end].text == ":":
         end += 1
     return start, end
@@ -157,12 +203,21 @@ def noun_source(token: Token) -> Optional[Token]:
 
 
 def source_range(token: Optional[Token]) -> Optional[TokenRange]:
+    """The source's whole noun phrase: PolNeAR sources keep appositions and relative clauses."""
     if token is None:
         return None
-    cut = [c for c in token.children if c.dep_ in ("relcl", "acl") or c.text == ","]
-    start, end = subtree_range(token, exclude=cut)
-    start, end = trim_punct(token.doc, start, end, keep_quotes=False)
-    return (start, end) if start < end else None
+    doc = token.doc
+    start, end = trim_punct(doc, *subtree_range(token), keep_quotes=False)
+    if start >= end:
+        return None
+    following = doc[end].text if end < len(doc) else ""
+    if following == ")" and "(" in doc[start:end].text:
+        end += 1
+    elif following == "," and doc[end].head.i in range(start, end) and any(
+            c.dep_ in NONRESTRICTIVE_DEPS for c in token.children):
+        # "X, a senator, said": the comma closing the apposition is part of the source.
+        end += 1
+    return start, end
 
 
 def clause_content(cue: Token, cue_tokens: TokenRange, source: Optional[TokenRange]) -> Optional[TokenRange]:

@@ -34,21 +34,29 @@ def load_model(name: Optional[str] = None) -> Language:
     return nlp
 
 
-def mark_dateline_sentence(doc: Doc) -> None:
-    """Start a sentence after a leading 'date 2024-10-22 SEOUL:' so it is not parsed as a subject."""
+def mark_known_sentence_starts(doc: Doc) -> None:
+    """Start sentences after blank lines and after a dateline ('SEOUL, Oct 22 (Wire) -').
+
+    The parser keeps boundaries set before it runs, so a title or a dateline is
+    never parsed as the subject of the lead sentence.
+    """
     end = dateline_end(doc.text)
-    if end:
-        for token in doc:
-            if token.idx >= end and not token.is_space:
-                token.is_sent_start = True
-                break
+    after_break = False
+    for token in doc:
+        if token.is_space:
+            after_break = after_break or "\n\n" in token.text or token.text.count("\n") > 1
+            continue
+        if after_break or (end is not None and token.idx >= end):
+            token.is_sent_start = True
+            end = None if end is not None and token.idx >= end else end
+        after_break = False
 
 
 def prepare(nlp: Language, article: Article) -> tuple[Doc, Optional[str], Optional[str]]:
     published, dateline = read_dateline(article.text, article.published)
     doc = nlp.make_doc(article.text)
     doc._.cl_published = published
-    mark_dateline_sentence(doc)
+    mark_known_sentence_starts(doc)
     return doc, published, dateline
 
 

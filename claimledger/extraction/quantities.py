@@ -57,7 +57,14 @@ def marker_inside(span: Span) -> tuple[Optional[str], int]:
 
 def counted_noun(span: Span) -> Optional[str]:
     """The noun a number counts, with its modifiers: '12,000 special forces' -> 'special forces'."""
-    number = span[-1]
+    numbers = [t for t in span if t.like_num]
+    if not numbers:
+        return None
+    number = numbers[-1]
+    inside = [t for t in span[number.i - span.start + 1:] if t.pos_ in ("NOUN", "PROPN")]
+    if inside:
+        # QUANTITY entities carry their unit: "40 tonnes".
+        return span.doc[inside[0].i:inside[-1].i + 1].text
     head: Token = number.head
     if number.dep_ not in ("nummod", "quantmod", "compound") or head.pos_ not in ("NOUN", "PROPN"):
         following = [t for t in span.doc[span.end:span.end + 1] if t.pos_ == "NOUN"]

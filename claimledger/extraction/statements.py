@@ -34,7 +34,8 @@ def stance_of(doc: Doc, att: Attribution) -> str:
     frame_words = {t.lower_ for t in cue.subtree} - content_words
     if lemma in DECLINE_CUES:
         return "decline"
-    if lemma in DECLINE_ASSERT_CUES and negated(cue):
+    # "has never acknowledged", "has not made any official statements"
+    if lemma in DECLINE_ASSERT_CUES and (negated(cue) or cue.dep_ == "dobj" and negated(cue.head)):
         return "decline"
     sentence = cue.sent.text.lower()
     if any(marker in sentence for marker in DECLINE_MARKERS) and lemma in DECLINE_ASSERT_CUES:

@@ -14,6 +14,7 @@ DATE_PREFIX = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\s+([A-Z][A-Za-z .'\-]
 WIRE_DATELINE = re.compile(
     r"^\s*([A-Z][A-Z .'\-]{1,40}[A-Z])(?:,\s*([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:,\s*(\d{4}))?)?"
     r"\s*(?:\([^)]{1,40}\))?\s*(?:--|-|–|—|:)", re.MULTILINE)
+DATELINE_WINDOW = 400  # a dateline sits in the first lines, after at most a title
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -37,7 +38,10 @@ def normalise_published(value: Optional[str]) -> Optional[str]:
 
 def dateline_end(text: str) -> Optional[int]:
     """Character offset just after a leading dateline ('date 2024-10-22 SEOUL:'), or None."""
-    match = DATE_PREFIX.match(text) or WIRE_DATELINE.match(text)
+    match = DATE_PREFIX.match(text)
+    if match:
+        return match.end()
+    match = WIRE_DATELINE.search(text[:DATELINE_WINDOW])
     return match.end() if match else None
 
 

@@ -104,7 +104,7 @@ def ingest(paths: List[Path] = PATHS, db: Path = DB, model: Optional[str] = MODE
         fail_on_library_error(error)
     err.print(f"ingested into {db}: {summary.added} added, {summary.duplicates} skipped as duplicate, "
               f"{len(summary.failed)} failed; ledger holds {counts['articles']} articles and "
-              f"{counts['statements']} statements", highlight=False)
+              f"{counts['statements']} statements", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 

@@ -1,0 +1,77 @@
+"""The CLI and the ledger: help, JSON output, bad input, idempotent ingest."""
+
+import json
+import sqlite3
+
+import pytest
+from typer.testing import CliRunner
+
+from claimledger.interfaces.cli import app
+
+runner = CliRunner()
+GOOD = "date 2024-10-22 SEOUL: The spy agency said on Monday that about 1,500 soldiers had arrived."
+
+
+@pytest.mark.parametrize("args", [["--help"], ["extract", "--help"], ["ingest", "--help"], ["ledger", "--help"]])
+def test_cli_every_command_has_help(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_cli_extract_json_one_line_per_article(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(app, ["extract", "--json", str(tmp_path / "a.txt")])
+    assert result.exit_code == 0
+    [line] = result.stdout.strip().splitlines()
+    record = json.loads(line)
+    assert record["published"] == "2024-10-22"
+    statement = record["statements"][0]
+    assert statement["date"] == "2024-10-21" and statement["cue"] == "said"
+
+
+def test_cli_bad_inputs_are_one_line_each_and_the_rest_is_processed(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "rows.jsonl").write_text('{"text": "Kim said yes."}\n{oops\n', encoding="utf-8")
+    result = runner.invoke(app, ["extract", "--json", str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"),
+                                 str(tmp_path / "bad.txt"), str(tmp_path / "rows.jsonl")])
+    assert result.exit_code == 1
+    assert len(result.stdout.strip().splitlines()) == 2
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 3
+    assert any("empty.txt: [E001]" in e for e in errors)
+    assert any("bad.txt: [E003]" in e for e in errors)
+    assert any("rows.jsonl:2: [E005]" in e for e in errors)
+    assert "Traceback" not in result.output
+
+
+def test_cli_unknown_model_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(app, ["extract", "--model", "no_such_model_xyz", str(tmp_path / "a.txt")])
+    assert result.exit_code == 2 and "[E009]" in result.stderr
+
+
+def test_cli_ingest_is_idempotent_and_failures_lose_nothing(tmp_path):
+    db = tmp_path / "ledger.db"
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(GOOD.replace(" ", "  ") + "\n", encoding="utf-8")
+    first = runner.invoke(app, ["ingest", "--db", str(db), str(tmp_path / "a.txt"), str(tmp_path / "copy.txt")])
+    assert first.exit_code == 0 and "1 added, 1 skipped as duplicate" in first.stderr
+    with sqlite3.connect(db) as conn:
+        before = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+    assert before >= 1
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01binary")
+    second = runner.invoke(app, ["ingest", "--db", str(db), str(tmp_path)])
+    assert second.exit_code == 1
+    assert "0 added, 2 skipped as duplicate, 1 failed" in second.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM statements").fetchone()[0] == before
+    shown = runner.invoke(app, ["ledger", "--db", str(db)])
+    assert shown.exit_code == 0 and "soldiers" in shown.stdout and "assert" in shown.stdout
+
+
+def test_cli_ledger_without_a_database_says_so(tmp_path):
+    result = runner.invoke(app, ["ledger", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "[E010]" in result.stderr

@@ -1,0 +1,158 @@
+"""Extraction on sentences written for these tests: every field and the hard cases."""
+
+import json
+
+import pytest
+
+STORY = (
+    "date 2024-10-22 SEOUL: North Korea's envoy to the UN, Kim Song, dismissed the accusations as "
+    "\"groundless rumours\" on Monday. "
+    "Russian Ambassador Georgy Zinoviev said the cooperation was lawful, the Russian Embassy in Seoul "
+    "said in a Facebook post. "
+    "A pro-Russia Telegram blogger posted a photo showing two flags over a mine near Pokrovsk, "
+    "Yonhap news agency reported. "
+    "The National Intelligence Service announced that approximately 12,000 special forces will be sent. "
+    "An official said on condition of anonymity that the country never acknowledges such acts. "
+    "He said the troops are likely to arrive in Russia soon. "
+    "Zinoviev told First Vice Foreign Minister Kim Hong-kyun that the concerns were unfounded. "
+    "The Kremlin declined to comment."
+)
+
+
+@pytest.fixture(scope="module")
+def story(extract_text):
+    return extract_text(STORY)
+
+
+def statement_by_cue(extraction, cue, speaker=None):
+    for s in extraction.statements:
+        if s.cue.endswith(cue) and (speaker is None or (s.speaker_entity or "").endswith(speaker)):
+            return s
+    raise AssertionError(f"no statement with cue {cue!r} by {speaker!r}: "
+                         f"{[(s.speaker_entity, s.cue) for s in extraction.statements]}")
+
+
+def test_extract_published_and_dateline(story):
+    assert (story.published, story.dateline) == ("2024-10-22", "Seoul")
+
+
+def test_extract_every_span_matches_its_text(story):
+    for s in story.statements:
+        assert STORY[s.cue_span[0]:s.cue_span[1]] == s.cue
+        assert STORY[s.content_span[0]:s.content_span[1]] == s.content
+        if s.speaker_span:
+            assert STORY[s.speaker_span[0]:s.speaker_span[1]] == s.speaker
+    for mention in [m for e in story.entities for m in e.mentions]:
+        assert STORY[mention.span[0]:mention.span[1]] == mention.text
+    for item in story.quantities + story.dates + story.places + story.evidence:
+        assert STORY[item.span[0]:item.span[1]] == item.text
+
+
+def test_extract_denial_with_role_affiliation_and_weekday_date(story):
+    s = statement_by_cue(story, "dismissed")
+    assert s.stance == "deny"
+    assert s.speaker_entity == "Kim Song"
+    assert s.role == "envoy to the UN" and s.affiliation == "North Korea" and s.affiliation_country == "PRK"
+    assert s.date == "2024-10-21"
+    assert s.cue_lemma == "dismiss"
+
+
+def test_extract_relayed_statement_points_to_its_relay(story):
+    embassy = statement_by_cue(story, "said", "Russian Embassy")
+    zinoviev = statement_by_cue(story, "said", "Zinoviev")
+    assert embassy.medium == "Facebook post"
+    assert story.statements[zinoviev.via] is embassy
+    assert zinoviev.affiliation == "Russia"
+
+
+def test_extract_blogger_post_relayed_by_agency_with_evidence(story):
+    post = statement_by_cue(story, "posted")
+    agency = statement_by_cue(story, "reported")
+    assert story.statements[post.via] is agency
+    photo = next(e for e in story.evidence if e.kind == "photo")
+    assert photo.platform == "Telegram"
+    assert "blogger" in photo.posted_by
+    assert photo.shows.startswith("two flags over a mine")
+    assert story.statements[photo.statement] is post
+
+
+def test_extract_anonymous_source_and_pronoun_speaker(story):
+    official = statement_by_cue(story, "said", "official")
+    assert official.anonymous is True
+    pronoun = next(s for s in story.statements if s.speaker == "He")
+    assert pronoun.speaker_entity == official.speaker_entity and pronoun.anonymous
+    assert pronoun.hedges == ["likely"]
+    assert pronoun.stance == "assert"
+
+
+def test_extract_addressee_is_not_content(story):
+    told = statement_by_cue(story, "told")
+    assert told.addressee == "First Vice Foreign Minister Kim Hong-kyun"
+    assert told.content == "that the concerns were unfounded"
+    assert told.speaker_entity == "Zinoviev" or told.speaker_entity.endswith("Zinoviev")
+
+
+@pytest.mark.parametrize("sentence,cue,stance", [
+    ("The Kremlin declined to comment on the reports.", "declined", "decline"),
+    ("Pyongyang has never acknowledged sending troops abroad.", "acknowledged", "decline"),
+    ("North Korea has not made any official statements about the deployment.", "statements", "decline"),
+    ("The ministry denied that any soldiers had crossed the border.", "denied", "deny"),
+    ("Analysts suggested that the troops may be used in Kursk.", "suggested", "hedge"),
+    ("The spy agency said that 1,500 soldiers had arrived.", "said", "assert"),
+])
+def test_extract_stance(extract_text, sentence, cue, stance):
+    extraction = extract_text(sentence)
+    assert statement_by_cue(extraction, cue).stance == stance
+
+
+def test_extract_nominal_cue_with_source(extract_text):
+    text = ("Moscow rejected accusations from South Korea and Ukraine that North Korean soldiers "
+            "were fighting in Russia.")
+    extraction = extract_text(text)
+    nominal = statement_by_cue(extraction, "accusations")
+    assert nominal.speaker == "South Korea and Ukraine"
+    assert nominal.content.startswith("that North Korean soldiers")
+
+
+def test_extract_according_to(extract_text):
+    text = "According to the Pentagon, about 10,000 soldiers are being trained in eastern Russia."
+    s = statement_by_cue(extract_text(text), "According to")
+    assert s.speaker == "the Pentagon" and "10,000 soldiers" in s.content
+
+
+def test_extract_direct_quote_and_reporter_hedge(extract_text):
+    text = 'The troops are reportedly near the front. "We have seen the evidence," the spokesman said.'
+    s = statement_by_cue(extract_text(text), "said")
+    assert s.direct is True and s.content.startswith('"We have seen')
+
+
+def test_extract_entities_countries_and_places(story):
+    by_name = {e.name: e for e in story.entities}
+    assert by_name["North Korea"].country == "PRK"
+    assert by_name["Seoul"].country == "KOR"
+    assert any(e.label == "NORP" and e.country == "RUS" for e in story.entities)
+    pokrovsk = next(p for p in story.places if p.name == "Pokrovsk")
+    assert pokrovsk.country == "UKR" and round(pokrovsk.lat, 2) == 48.28 and round(pokrovsk.lon, 2) == 37.18
+
+
+def test_extract_to_dict_is_json_with_documented_fields(story):
+    record = json.loads(json.dumps(story.to_dict()))
+    for key in ("source", "published", "dateline", "statements", "evidence", "entities", "quantities",
+                "dates", "places"):
+        assert key in record
+    statement_keys = {"speaker", "speaker_span", "speaker_entity", "anonymous", "role", "affiliation", "cue",
+                      "cue_span", "cue_lemma", "content", "content_span", "direct", "stance", "hedges",
+                      "addressee", "date", "medium", "via"}
+    assert statement_keys <= set(record["statements"][0])
+
+
+def test_readme_documents_every_output_field():
+    from dataclasses import fields
+    from pathlib import Path
+
+    from claimledger.schema import DateMention, Entity, Evidence, Extraction, Place, Quantity, Statement
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for record in (Extraction, Statement, Evidence, Entity, Quantity, DateMention, Place):
+        for field in fields(record):
+            assert f"`{field.name}`" in readme, f"{record.__name__}.{field.name} is not documented"
