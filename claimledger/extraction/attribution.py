@@ -1,11 +1,14 @@
 """Find attributions in a parsed Doc: a cue, its source and its content.
 
 Each attribution is anchored on a cue token (a reporting verb such as "said",
-a nominal cue such as "accusations", or "according to").  The source is read
-from the cue's subject (or "by"/"from"/possessive phrase), the content from
-its complement clause, or, for parenthetical cues ("..., sources said"), from
-the clause the cue interrupts.  Which lemmas act as cues is data: the hand
-lists in ``words.json`` and the PolNeAR-mined table ``cues_polnear.json``.
+a nominal cue such as "accusations", or "according to").  Whether a token is
+a cue, how far its span reaches ("said in a statement") and whether it has a
+source at all ("X is expected to") are read from the PolNeAR-mined table
+``cues_polnear.json`` (scripts/mine_cue_lexicon.py), conditioned on the
+token's frame; the hand lists in ``words.json`` cover lemmas train never saw.
+The source is the cue's agent or subject (or a "by"/"from"/possessive phrase
+for nominal cues) with its whole noun phrase; the content comes from
+``attribution_content``.
 """
 
 from __future__ import annotations
@@ -16,14 +19,12 @@ from typing import Optional
 from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import CUE_NOUNS, CUE_VERBS, MINED_CUES
-from .spans import CLOSE_QUOTES, OPEN_QUOTES, QUOTES, quoted_mask, subtree_range, trim_punct
+from .attribution_content import CLAUSE_DEPS, TokenRange, adjacent_quotation, clause_content, widen_to_quotations
+from .spans import QUOTES, quote_spans, quoted_mask, subtree_range, trim_punct
 
-TokenRange = tuple[int, int]
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "dative", "acomp"}
-CLAUSE_DEPS = {"ccomp", "xcomp"}
 CUE_AUX_DEPS = {"aux", "auxpass", "neg"}
-PARENTHETICAL_DEPS = {"parataxis", "advcl", "conj"}
+MAX_GOVERNOR_HOPS = 3
 OBJECT_DEPS = {"dobj", "attr", "oprd", "dative", "acomp"}
 NONRESTRICTIVE_DEPS = {"appos", "relcl", "acl"}
 SPEAKER_PRONOUNS = {"i", "we", "you"}
@@ -83,8 +84,20 @@ def cue_probability(token: Token, quoted: Optional[bool] = None) -> float:
     return (cues + FRAME_SMOOTHING * prior) / (seen + FRAME_SMOOTHING)
 
 
+def carries_content(noun: Token) -> bool:
+    """A 'that' clause on the noun, or an 'about' phrase on it or on the verb that takes it."""
+    if any(c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+           for c in noun.children):
+        return True
+    holders = [noun, noun.head] if noun.dep_ == "dobj" else [noun]
+    return any(c.dep_ == "prep" and c.lower_ == "about" and c.i > noun.i for h in holders for c in h.children)
+
+
 def is_cue_candidate(token: Token, threshold: float, quoted: bool) -> bool:
-    """The mined table decides; the hand lists cover only lemmas train never saw as cues."""
+    """The mined table decides; the hand lists cover only lemmas train never saw as cues,
+    and cue nouns that carry their own content ("accusations ... that ...", "statements about ...")."""
+    if token.pos_ == "NOUN" and token.lemma_.lower() in CUE_NOUNS and carries_content(token):
+        return True
     if f"{token.lemma_.lower()}|{token.pos_}" in MINED_CUES["heads"]:
         return cue_probability(token, quoted) >= threshold
     lemma = token.lemma_.lower()
@@ -166,22 +179,44 @@ def according_to(token: Token) -> Optional[tuple[TokenRange, Optional[Token]]]:
 
 
 def subject_of(token: Token) -> Optional[Token]:
-    for child in token.children:
-        if child.dep_ in SUBJECT_DEPS:
-            return child
+    """The cue's source: its agent ("was criticized by X"), its subject, or a governor's subject."""
     for child in token.children:
         if child.dep_ == "agent":
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return objects[0]
-    # "..., he said, adding that ...": the participle borrows its governor's subject.
-    if token.dep_ in ("advcl", "xcomp", "conj") and token.head is not token:
-        for child in token.head.children:
-            if child.dep_ in ("nsubj",) and child.i < token.i:
-                return child
+    for child in token.children:
+        if child.dep_ in SUBJECT_DEPS:
+            return child
     if token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return token.head
+    # "He spoke, saying ..." / "she wants to praise ...": a participle or infinitive
+    # borrows the subject of the nearest governing clause that has one.
+    governor = token
+    for _ in range(MAX_GOVERNOR_HOPS):
+        if governor.dep_ not in ("advcl", "xcomp", "conj") or governor.head is governor:
+            break
+        governor = governor.head
+        subject = next((c for c in governor.children if c.dep_ == "nsubj" and c.i < token.i), None)
+        if subject is not None:
+            return subject
     return None
+
+
+def voice_key(token: Token) -> str:
+    """Key of the mined sourceless-cue table: lemma and voice ("expect|passive")."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+    return f"{token.lemma_.lower()}|{'passive' if passive else 'active'}"
+
+
+def is_sourceless(token: Token) -> tuple[bool, bool]:
+    """Whether PolNeAR gives this kind of cue no source ("X is expected to ...", "X seems ..."),
+    and if so whether its subject belongs to the content."""
+    entry = MINED_CUES["sourceless"].get(voice_key(token))
+    if not entry or any(c.dep_ == "agent" for c in token.children):
+        return False, False
+    no_source, subject_in_content, seen = entry
+    return no_source * 2 > seen, subject_in_content * 2 > no_source
 
 
 def noun_source(token: Token) -> Optional[Token]:
@@ -220,59 +255,6 @@ def source_range(token: Optional[Token]) -> Optional[TokenRange]:
     return start, end
 
 
-def clause_content(cue: Token, cue_tokens: TokenRange, source: Optional[TokenRange]) -> Optional[TokenRange]:
-    """The content: complement clause, or the clause the cue interrupts."""
-    doc = cue.doc
-    complements = [c for c in cue.children if c.dep_ in COMPLEMENT_DEPS and c.i >= cue_tokens[1] - 1]
-    left_clauses = [c for c in cue.children if c.dep_ in CLAUSE_DEPS and c.i < cue_tokens[0]]
-    if left_clauses:
-        complements = left_clauses + [c for c in complements if c.dep_ in CLAUSE_DEPS]
-    if not complements:
-        prepositional = [c for c in cue.children if c.dep_ == "prep" and c.i >= cue_tokens[1]
-                         and any(g.dep_ in ("pobj", "pcomp") for g in c.children)]
-        complements = prepositional[:1]
-    if complements:
-        spans = [subtree_range(c) for c in complements]
-        start, end = min(s for s, _ in spans), max(e for _, e in spans)
-    elif cue.dep_ in PARENTHETICAL_DEPS and cue.head.pos_ in ("VERB", "AUX") and cue.head.i != cue.i:
-        sentence = cue.sent
-        start, end = subtree_range(cue.head, exclude=[cue])
-        start, end = max(start, sentence.start), min(end, sentence.end)
-    else:
-        return None
-    if source is not None and start < source[1] <= end and source[0] >= start:
-        # Source inside the content range: keep the larger side away from the source.
-        if source[0] - start >= end - source[1]:
-            end = source[0]
-        else:
-            start = source[1]
-    if start < cue_tokens[1] <= end and cue_tokens[0] >= start:
-        if cue_tokens[0] - start >= end - cue_tokens[1]:
-            end = cue_tokens[0]
-        else:
-            start = cue_tokens[1]
-    start, end = trim_punct(doc, start, end)
-    return extend_to_quotes(doc, start, end) if start < end else None
-
-
-def extend_to_quotes(doc: Doc, start: int, end: int) -> TokenRange:
-    """Take in the quotation marks (and a comma inside them) around a quote."""
-    if start > 0 and doc[start - 1].text in OPEN_QUOTES:
-        start -= 1
-        probe = end
-        while probe < len(doc) and probe < end + 2 and doc[probe].text in {",", ".", "?", "!"}:
-            probe += 1
-        if probe < len(doc) and doc[probe].text in CLOSE_QUOTES:
-            end = probe + 1
-    elif doc[start].text in OPEN_QUOTES and doc[end - 1].text not in CLOSE_QUOTES:
-        probe = end
-        while probe < len(doc) and probe < end + 2 and doc[probe].text in {",", ".", "?", "!"}:
-            probe += 1
-        if probe < len(doc) and doc[probe].text in CLOSE_QUOTES:
-            end = probe + 1
-    return start, end
-
-
 def is_quoted(doc: Doc, content: TokenRange) -> bool:
     return doc[content[0]].text in QUOTES and doc[content[1] - 1].text in QUOTES
 
@@ -281,6 +263,7 @@ def find_attributions(doc: Doc, threshold: float) -> list[Attribution]:
     """Every attribution in the doc, in text order."""
     found: list[Attribution] = []
     quoted = quoted_mask(doc)
+    quotes = quote_spans(doc)
     for token in doc:
         according = according_to(token)
         if according is not None:
@@ -290,16 +273,23 @@ def find_attributions(doc: Doc, threshold: float) -> list[Attribution]:
             start, end = subtree_range(governor, exclude=exclude)
             start, end = trim_punct(doc, max(start, token.sent.start), min(end, token.sent.end))
             if start < end:
-                found.append(Attribution(cue_tokens, (start, end), source_range(source_token), token.i))
+                content = widen_to_quotations(doc, (start, end), cue_tokens, quotes)
+                found.append(Attribution(cue_tokens, content, source_range(source_token), token.i))
             continue
         if not is_cue_candidate(token, threshold, quoted[token.i]):
             continue
         cue_tokens = cue_range(token)
         source_token = noun_source(token) if token.pos_ == "NOUN" else subject_of(token)
         source = source_range(source_token)
-        content = clause_content(token, cue_tokens, source)
+        sourceless, subject_in_content = is_sourceless(token)
+        if sourceless:
+            source = None
+        content = clause_content(token, cue_tokens, source) or adjacent_quotation(doc, cue_tokens, source, quotes)
         if content is None:
             continue
+        if subject_in_content and source_token is not None and source_token.i < content[0]:
+            content = (subtree_range(source_token)[0], content[1])
+        content = widen_to_quotations(doc, content, cue_tokens, quotes)
         found.append(Attribution(cue_tokens, content, source, token.i))
     return found
 

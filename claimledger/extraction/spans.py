@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 
 OPEN_QUOTES = "\"“‘'«"
 CLOSE_QUOTES = "\"”’'»"
-QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
+QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES) | {"``", "''"}  # spaCy keeps doubled marks as one token
 EDGE_PUNCT = {",", ";", ":", "—", "–", "-", "--", "(", ")", "."}
 
 
@@ -45,19 +45,36 @@ def subtree_range(token: Token, exclude: Iterable[Token] = ()) -> tuple[int, int
     return left, right
 
 
-def quoted_mask(doc: Doc) -> list[bool]:
-    """For each token, whether it lies inside quotation marks (quotes reset at a line break)."""
-    mask = [False] * len(doc)
-    inside = False
+def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of quotations, marks included.
+
+    Straight marks (" and '') both open and close; a quotation still open at
+    a line break ends there (a quote running on into the next paragraph
+    leaves its first paragraph unclosed).
+    """
+    spans = []
+    opened = None
     for token in doc:
         if "\n" in token.text:
-            inside = False
-        if token.text in ("“", "``"):
-            inside = True
-        elif token.text in ("”", "''"):
-            inside = False
-        elif token.text == '"':
-            inside = not inside
-        else:
-            mask[token.i] = inside
+            if opened is not None:
+                spans.append((opened, token.i))
+                opened = None
+        elif token.text in ("“", "``") or (token.text in ('"', "''") and opened is None):
+            if opened is not None:
+                spans.append((opened, token.i))
+            opened = token.i
+        elif token.text in ("”", '"', "''") and opened is not None:
+            spans.append((opened, token.i + 1))
+            opened = None
+    if opened is not None:
+        spans.append((opened, len(doc)))
+    return spans
+
+
+def quoted_mask(doc: Doc) -> list[bool]:
+    """For each token, whether it lies inside quotation marks."""
+    mask = [False] * len(doc)
+    for start, end in quote_spans(doc):
+        for i in range(start + 1, end):
+            mask[i] = doc[i].text not in QUOTES
     return mask
