@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 SUMMARY_FIELDS = re.compile(r"(cue|source|content|attribution) exactF1 ([\d.]+) overlapF1 ([\d.]+) partialF1 ([\d.]+)")
 
@@ -62,7 +62,3 @@ def headline(figures: dict) -> dict[str, float]:
     return {"cue_exact_f1": figures["cue"]["exact"], "source_exact_f1": figures["source"]["exact"],
             "content_overlap_f1": figures["content"]["overlap"],
             "attribution_partial_f1": figures["attribution"]["partial"]}
-
-
-def iter_names(articles: Iterable[dict]) -> list[str]:
-    return [a["name"] for a in articles]

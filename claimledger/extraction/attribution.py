@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..lexicon import CUE_NOUNS, CUE_VERBS, MINED_CUES
 from .attribution_content import CLAUSE_DEPS, TokenRange, adjacent_quotation, clause_content, widen_to_quotations
@@ -292,7 +292,3 @@ def find_attributions(doc: Doc, threshold: float) -> list[Attribution]:
         content = widen_to_quotations(doc, content, cue_tokens, quotes)
         found.append(Attribution(cue_tokens, content, source, token.i))
     return found
-
-
-def sentence_of(doc: Doc, index: int) -> Span:
-    return doc[index].sent

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable
 
 from spacy.tokens import Doc, Token
 
@@ -10,12 +10,6 @@ OPEN_QUOTES = "\"“‘'«"
 CLOSE_QUOTES = "\"”’'»"
 QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES) | {"``", "''"}  # spaCy keeps doubled marks as one token
 EDGE_PUNCT = {",", ";", ":", "—", "–", "-", "--", "(", ")", "."}
-
-
-def token_range(tokens: Iterable[Token]) -> Optional[tuple[int, int]]:
-    """(first index, last index + 1) of some tokens, or None."""
-    indices = [t.i for t in tokens]
-    return (min(indices), max(indices) + 1) if indices else None
 
 
 def char_span(doc: Doc, start: int, end: int) -> tuple[int, int]:

@@ -40,4 +40,3 @@ MONTHS = WORDS["months"]
 WEEKDAYS = WORDS["weekdays"]
 COUNTRY_ALIASES = WORDS["country_aliases"]
 DEMONYMS = WORDS["demonyms"]
-ROLE_HEADS = frozenset(WORDS["role_heads"])
