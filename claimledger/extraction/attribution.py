@@ -259,36 +259,48 @@ def is_quoted(doc: Doc, content: TokenRange) -> bool:
     return doc[content[0]].text in QUOTES and doc[content[1] - 1].text in QUOTES
 
 
+def according_to_attribution(doc: Doc, token: Token, cue_tokens: TokenRange, source_token: Optional[Token],
+                               quotes: list[TokenRange]) -> Optional[Attribution]:
+    """'according to X, ...': the content is the governing clause without the 'according' phrase."""
+    governor = token.head if token.head.i != token.i else token
+    exclude = [token] if governor is not token else []
+    start, end = subtree_range(governor, exclude=exclude)
+    start, end = trim_punct(doc, max(start, token.sent.start), min(end, token.sent.end))
+    if start >= end:
+        return None
+    content = widen_to_quotations(doc, (start, end), cue_tokens, quotes)
+    return Attribution(cue_tokens, content, source_range(source_token), token.i)
+
+
+def attribution_at(doc: Doc, token: Token, cue_tokens: TokenRange, quotes: list[TokenRange]) -> Optional[Attribution]:
+    """The attribution whose cue is headed by ``token``, or None when no content can be found."""
+    source_token = noun_source(token) if token.pos_ == "NOUN" else subject_of(token)
+    source = source_range(source_token)
+    sourceless, subject_in_content = is_sourceless(token)
+    if sourceless:
+        source = None
+    content = clause_content(token, cue_tokens, source) or adjacent_quotation(doc, cue_tokens, source, quotes)
+    if content is None:
+        return None
+    if subject_in_content and source_token is not None and source_token.i < content[0]:
+        content = (subtree_range(source_token)[0], content[1])
+    content = widen_to_quotations(doc, content, cue_tokens, quotes)
+    return Attribution(cue_tokens, content, source, token.i)
+
+
 def find_attributions(doc: Doc, threshold: float) -> list[Attribution]:
-    """Every attribution in the doc, in text order."""
+    """Every attribution in the doc, in text order, on cues the mined table accepts."""
     found: list[Attribution] = []
     quoted = quoted_mask(doc)
     quotes = quote_spans(doc)
     for token in doc:
         according = according_to(token)
         if according is not None:
-            cue_tokens, source_token = according
-            governor = token.head if token.head.i != token.i else token
-            exclude = [token] if governor is not token else []
-            start, end = subtree_range(governor, exclude=exclude)
-            start, end = trim_punct(doc, max(start, token.sent.start), min(end, token.sent.end))
-            if start < end:
-                content = widen_to_quotations(doc, (start, end), cue_tokens, quotes)
-                found.append(Attribution(cue_tokens, content, source_range(source_token), token.i))
+            attribution = according_to_attribution(doc, token, according[0], according[1], quotes)
+        elif is_cue_candidate(token, threshold, quoted[token.i]):
+            attribution = attribution_at(doc, token, cue_range(token), quotes)
+        else:
             continue
-        if not is_cue_candidate(token, threshold, quoted[token.i]):
-            continue
-        cue_tokens = cue_range(token)
-        source_token = noun_source(token) if token.pos_ == "NOUN" else subject_of(token)
-        source = source_range(source_token)
-        sourceless, subject_in_content = is_sourceless(token)
-        if sourceless:
-            source = None
-        content = clause_content(token, cue_tokens, source) or adjacent_quotation(doc, cue_tokens, source, quotes)
-        if content is None:
-            continue
-        if subject_in_content and source_token is not None and source_token.i < content[0]:
-            content = (subtree_range(source_token)[0], content[1])
-        content = widen_to_quotations(doc, content, cue_tokens, quotes)
-        found.append(Attribution(cue_tokens, content, source, token.i))
+        if attribution is not None:
+            found.append(attribution)
     return found
