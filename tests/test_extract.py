@@ -111,8 +111,16 @@ def test_extract_nominal_cue_with_source(extract_text):
     extraction = extract_text(text)
     nominal = statement_by_cue(extraction, "accusations")
     assert nominal.content.startswith("that North Korean soldiers")
+    assert nominal.speaker == "South Korea and Ukraine"
     rejection = statement_by_cue(extraction, "rejected")
     assert rejection.stance == "deny" and rejection.speaker == "Moscow"
+
+
+def test_extract_title_before_name_gives_role_and_affiliation(extract_text):
+    text = ("Russian Ambassador to South Korea Georgy Zinoviev said the cooperation was within the "
+            "framework of international law.")
+    s = statement_by_cue(extract_text(text), "said")
+    assert (s.speaker_entity, s.role, s.affiliation) == ("Georgy Zinoviev", "Ambassador to South Korea", "Russia")
 
 
 def test_extract_according_to(extract_text):

@@ -277,7 +277,8 @@ def attribution_at(doc: Doc, token: Token, cue_tokens: TokenRange, quotes: list[
     source_token = noun_source(token) if token.pos_ == "NOUN" else subject_of(token)
     source = source_range(source_token)
     sourceless, subject_in_content = is_sourceless(token)
-    if sourceless:
+    # A nominal cue's own "from"/"by"/possessive source is explicit, whatever the lemma's habit.
+    if sourceless and not (token.pos_ == "NOUN" and source_token is not None and source_token.head.head == token):
         source = None
     content = clause_content(token, cue_tokens, source) or adjacent_quotation(doc, cue_tokens, source, quotes)
     if content is None:

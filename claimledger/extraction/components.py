@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from .attribution import find_attributions
 from .dates import find_dates
-from .entities import group_entities
+from .entities import group_entities, split_country_prefixes
 from .evidence import find_evidence
 from .places import find_places
 from .quantities import find_quantities
@@ -31,6 +31,7 @@ for extension in EXTENSIONS:
 
 class EntitiesComponent:
     def __call__(self, doc: Doc) -> Doc:
+        split_country_prefixes(doc)
         doc._.cl_entities, doc._.cl_entity_of_token = group_entities(doc)
         return doc
 
@@ -63,6 +64,7 @@ class AttributionComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.cl_entities is None:
+            split_country_prefixes(doc)
             doc._.cl_entities, doc._.cl_entity_of_token = group_entities(doc)
         dates = doc._.cl_dates if doc._.cl_dates is not None else find_dates(doc, doc._.cl_published)
         resolver = SpeakerResolver(doc, doc._.cl_entities, doc._.cl_entity_of_token)

@@ -43,6 +43,12 @@ def country_code(text: str) -> Optional[str]:
     return None
 
 
+def is_country_name(text: str) -> bool:
+    """A country's name, alias or capital ("South Korea", "the US", "Seoul"), not a demonym."""
+    key = strip_article(text.strip().lower())
+    return key in country_tables()[0] or key in COUNTRY_ALIASES
+
+
 def country_name(code: Optional[str]) -> Optional[str]:
     return country_tables()[1].get(code) if code else None
 

@@ -12,7 +12,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from ..schema import Entity, Mention
-from .countries import country_code, strip_article
+from .countries import country_code, is_country_name, strip_article
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "gen", "gen.", "sen", "sen.", "rep", "rep."}
@@ -37,6 +37,31 @@ def same_org(short: str, full: str) -> bool:
 
 def entity_name(span: Span) -> str:
     return " ".join(name_tokens(span.text)) or span.text
+
+
+def split_country_prefixes(doc: Doc) -> None:
+    """Split "South Korea Georgy Zinoviev" (one ORG to the small model) into a country and a person.
+
+    Titles written before a name ("Ambassador to South Korea Georgy Zinoviev")
+    run the country into the name; role and affiliation need them apart.
+    """
+    repaired, changed = [], False
+    for ent in doc.ents:
+        split = None
+        if ent.label_ in ("ORG", "PERSON", "GPE", "FAC"):
+            for cut in range(min(3, len(ent) - 2), 0, -1):
+                name = ent[cut:]
+                if is_country_name(ent[:cut].text) and 2 <= len(name) <= 4 and all(
+                        t.pos_ == "PROPN" and t.is_title for t in name):
+                    split = cut
+                    break
+        if split is None:
+            repaired.append(ent)
+            continue
+        repaired += [Span(doc, ent.start, ent.start + split, "GPE"), Span(doc, ent.start + split, ent.end, "PERSON")]
+        changed = True
+    if changed:
+        doc.set_ents(repaired)
 
 
 def group_entities(doc: Doc) -> tuple[list[Entity], dict[int, int]]:
