@@ -79,3 +79,9 @@ class LedgerError(ClaimledgerError):
     """The ledger database cannot be opened or written."""
 
     code, template = "E010", "ledger problem: {problem}"
+
+
+class ExtractionFailed(ClaimledgerError):
+    """A pipeline component failed on this article; the others go on."""
+
+    code, template = "E011", "extraction failed in the pipeline: {problem}"

@@ -165,3 +165,30 @@ def test_readme_documents_every_output_field():
     for record in (Extraction, Statement, Evidence, Entity, Quantity, DateMention, Place):
         for field in fields(record):
             assert f"`{field.name}`" in readme, f"{record.__name__}.{field.name} is not documented"
+
+
+def test_a_component_failure_is_reported_for_its_article_only():
+    import spacy
+    from spacy.language import Language
+
+    from claimledger.errors import ExtractionFailed
+    from claimledger.extraction.pipeline import COMPONENTS, DEFAULT_MODEL, extract_articles
+    from claimledger.schema import Article
+
+    @Language.component("test_fails_on_boom")
+    def fails_on_boom(doc):
+        if "boom" in doc.text:
+            raise ValueError("boom found")
+        return doc
+
+    nlp = spacy.load(DEFAULT_MODEL)
+    for component in COMPONENTS:
+        nlp.add_pipe(component)
+    nlp.add_pipe("test_fails_on_boom")
+    articles = [Article(text=f"Officials said the talks {word} resumed.", source=f"a{i}.txt")
+                for i, word in enumerate(["had", "boom", "have"])]
+    results = [result for _, result in extract_articles(articles, nlp=nlp, batch_size=4)]
+    assert [type(r).__name__ for r in results] == ["Extraction", "ExtractionFailed", "Extraction"]
+    assert isinstance(results[1], ExtractionFailed)
+    assert str(results[1]) == "a1.txt: [E011] extraction failed in the pipeline: ValueError: boom found"
+    assert results[2].statements[0].cue == "said"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Union
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
-from ..errors import ModelNotFound
+from ..errors import ExtractionFailed, ModelNotFound
 from ..ingest.dateline import dateline_end, read_dateline
 from ..schema import Article, Extraction
 from . import components  # noqa: F401  (registers the factories)
@@ -68,20 +69,41 @@ def to_extraction(doc: Doc, article: Article, published: Optional[str], dateline
 
 
 def extract_articles(articles: Iterable[Article], model: Optional[str] = None, nlp: Optional[Language] = None,
-                     batch_size: int = BATCH_SIZE) -> Iterator[tuple[Article, Extraction]]:
-    """Each article with its extraction, streamed in batches through the pipeline."""
+                     batch_size: int = BATCH_SIZE) -> Iterator[tuple[Article, Union[Extraction, ExtractionFailed]]]:
+    """Each article with its extraction, streamed in batches through the pipeline.
+
+    When a batch fails, its articles are re-run one by one, so only the article
+    that breaks a component comes out as an ExtractionFailed; the stream goes on.
+    """
     nlp = nlp or load_model(model)
-    prepared = ((prepare(nlp, article), article) for article in articles)
-    docs = nlp.pipe(((doc, (article, published, dateline)) for (doc, published, dateline), article in prepared),
-                    as_tuples=True, batch_size=batch_size)
-    for doc, (article, published, dateline) in docs:
-        yield article, to_extraction(doc, article, published, dateline)
+    for batch in minibatch(articles, batch_size):
+        prepared = [prepare(nlp, article) for article in batch]
+        try:
+            docs = list(nlp.pipe([doc for doc, _, _ in prepared], batch_size=batch_size))
+        except Exception:  # noqa: BLE001  any component error: isolate the article that causes it
+            docs = [extract_alone(nlp, article) for article in batch]
+        for article, doc, (_, published, dateline) in zip(batch, docs, prepared):
+            if isinstance(doc, ExtractionFailed):
+                yield article, doc
+            else:
+                yield article, to_extraction(doc, article, published, dateline)
+
+
+def extract_alone(nlp: Language, article: Article) -> Union[Doc, ExtractionFailed]:
+    doc = prepare(nlp, article)[0]
+    try:
+        return nlp(doc)
+    except Exception as error:  # noqa: BLE001  reported per article, with the component's message
+        return ExtractionFailed(article.source, problem=f"{type(error).__name__}: {error}")
 
 
 def extract_many(articles: Iterable[Article], model: Optional[str] = None,
                  nlp: Optional[Language] = None, batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:
-    """Extract articles in a stream, batching them through the pipeline."""
+    """Extract articles in a stream, batching them through the pipeline; raises ExtractionFailed
+    for an article the pipeline fails on (``extract_articles`` reports it and goes on)."""
     for _article, extraction in extract_articles(articles, model, nlp, batch_size):
+        if isinstance(extraction, ExtractionFailed):
+            raise extraction
         yield extraction
 
 

@@ -33,9 +33,9 @@ def extract_paths(paths: Iterable[Union[str, Path]], model: Optional[str] = None
             else:
                 yield item
 
-    for pair in extract_articles(to_extract(), model=model):
+    for article, extraction in extract_articles(to_extract(), model=model):
         yield from drain(held)
-        yield pair
+        yield extraction if isinstance(extraction, ClaimledgerError) else (article, extraction)
     yield from drain(held)
 
 
