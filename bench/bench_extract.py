@@ -45,11 +45,13 @@ def timed(run) -> float:
 
 
 def peak_rss_mb(corpus: str, polnear: Path) -> float:
+    """Peak RSS of a child that only runs extract.  VmHWM, not ru_maxrss: a forked child's
+    ru_maxrss keeps the parent's high-water mark across exec."""
     code = (f"import sys, resource; sys.path.insert(0, {str(ROOT)!r}); sys.argv=['x'];"
             f"from bench.bench_extract import corpora; from claimledger import extract_many;"
             f"from pathlib import Path; arts = corpora(Path({str(polnear)!r}))[{corpus!r}];"
             f"[None for _ in extract_many(arts)];"
-            f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+            f"print(next(int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM')) / 1024)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
