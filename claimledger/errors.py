@@ -42,7 +42,8 @@ class InvalidEncoding(ClaimledgerError):
 class UnknownFormat(ClaimledgerError):
     """The file extension names no format claimledger reads."""
 
-    code, template = "E004", "unknown extension {extension!r} (expected .txt, .html, .htm or .jsonl)"
+    code, template = "E004", ("unknown extension {extension!r} (expected .txt, .html, .htm, .jsonl, "
+                              ".xml, .rss, .atom, .warc or .warc.gz)")
 
 
 class MalformedRecord(ClaimledgerError):
@@ -85,3 +86,21 @@ class ExtractionFailed(ClaimledgerError):
     """A pipeline component failed on this article; the others go on."""
 
     code, template = "E011", "extraction failed in the pipeline: {problem}"
+
+
+class MalformedFeed(ClaimledgerError):
+    """An RSS or Atom feed cannot be parsed."""
+
+    code, template = "E012", "malformed feed: {problem}"
+
+
+class MalformedArchive(ClaimledgerError):
+    """A WARC file (or its gzip) is truncated or corrupt; records before the fault are kept."""
+
+    code, template = "E013", "malformed WARC archive: {problem}"
+
+
+class FetchFailed(ClaimledgerError):
+    """A URL given as input could not be fetched."""
+
+    code, template = "E014", "cannot fetch: {problem}"

@@ -1,4 +1,4 @@
-"""Read articles from .txt, .html/.htm and .jsonl inputs.
+"""Read articles from .txt, .html/.htm, .jsonl, RSS/Atom (.xml/.rss/.atom) and WARC inputs, and URLs.
 
 Readers yield :class:`Article` records or, for an input that cannot be read,
 the :class:`ClaimledgerError` describing why, so a batch can report it in one
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from ..errors import (BinaryInput, ClaimledgerError, EmptyInput, InputTooLarge, InvalidEncoding,
+from ..errors import (BinaryInput, ClaimledgerError, EmptyInput, FetchFailed, InputTooLarge, InvalidEncoding,
                       MalformedRecord, NoArticleText, UnknownFormat, UnreadableInput)
 from ..schema import Article
 
@@ -19,7 +19,10 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
-READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+WARC_SUFFIXES = {".warc", ".warc.gz"}
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES
+FETCH_TIMEOUT_S = 30
 
 ReadResult = Union[Article, ClaimledgerError]
 
@@ -86,55 +89,122 @@ def article_from_record(record: object, where: str, max_bytes: int) -> Article:
                    published=fields["published"], outlet=fields["source"])
 
 
-def read_jsonl(path: Path, data: bytes, max_bytes: int) -> Iterator[ReadResult]:
-    text = decode_text(data, str(path))
-    if not text.strip():
+def read_jsonl(path: Path, max_bytes: int) -> Iterator[ReadResult]:
+    """One article per line, streamed: a file of any size is read a line at a time."""
+    seen_text = False
+    with path.open("rb") as lines:
+        if b"\x00" in lines.peek(8192)[:8192]:
+            yield BinaryInput(str(path))
+            return
+        for number, raw in enumerate(lines, start=1):
+            where = f"{path}:{number}"
+            try:
+                line = decode_text(raw, where)
+            except ClaimledgerError as error:
+                yield error
+                continue
+            if not line.strip():
+                continue
+            seen_text = True
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield MalformedRecord(where, problem=f"invalid JSON ({exc.msg})")
+                continue
+            try:
+                yield article_from_record(record, where, max_bytes)
+            except ClaimledgerError as error:
+                yield error
+    if not seen_text:
         yield EmptyInput(str(path))
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield MalformedRecord(where, problem=f"invalid JSON ({exc.msg})")
-            continue
-        try:
-            yield article_from_record(record, where, max_bytes)
-        except ClaimledgerError as error:
-            yield error
+
+
+def input_format(path: Path) -> str:
+    """The reader for a file, by its extension ("x.warc.gz" counts as .warc.gz)."""
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix.lower() == ".gz" else path.suffix.lower()
+    return suffix
+
+
+def fetch(url: str, max_bytes: int) -> tuple[bytes, str]:
+    """The body and content type at a URL, cut off past the size limit (x10 for markup)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"User-Agent": "claimledger"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
+            body = response.read(max_bytes * 10 + 1)
+            content_type = response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        raise FetchFailed(url, problem=f"HTTP {exc.code} {exc.reason}") from None
+    except (OSError, ValueError) as exc:
+        raise FetchFailed(url, problem=str(getattr(exc, "reason", exc))[:200]) from None
+    if len(body) > max_bytes * 10:
+        raise InputTooLarge(url, size=len(body), limit=max_bytes * 10)
+    return body, content_type.lower()
+
+
+def read_url(url: str, max_bytes: int) -> Iterator[ReadResult]:
+    """A feed or an HTML page at a URL, told apart by content type or by its first bytes."""
+    from .feeds import read_feed
+
+    body, content_type = fetch(url, max_bytes)
+    start = body[:512].lstrip().lower()
+    if "xml" in content_type or "rss" in content_type or start.startswith((b"<?xml", b"<rss", b"<feed")):
+        yield from read_feed(body, url, max_bytes)
+    else:
+        yield read_html(body, url, max_bytes)
 
 
 def read_path(path: Union[str, Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ReadResult]:
-    """Yield the articles in one file, or the errors that stopped them."""
+    """Yield the articles in one file or URL, or the errors that stopped them."""
+    if isinstance(path, str) and path.startswith(("http://", "https://")):
+        try:
+            yield from read_url(path, max_bytes)
+        except ClaimledgerError as error:
+            yield error
+        return
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = input_format(path)
     if suffix not in READABLE_SUFFIXES:
         yield UnknownFormat(str(path), extension=suffix or "(none)")
         return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield UnreadableInput(str(path), problem=exc.strerror or type(exc).__name__)
+    if not path.is_file():
+        problem = "is a directory" if path.is_dir() else ("no such file" if not path.exists() else "not a file")
+        yield UnreadableInput(str(path), problem=problem)
         return
     try:
         if suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(path, data, max_bytes)
-        elif suffix in HTML_SUFFIXES:
-            yield read_html(data, str(path), max_bytes)
+            yield from read_jsonl(path, max_bytes)
+        elif suffix in WARC_SUFFIXES:
+            from .warc import read_warc
+
+            yield from read_warc(path, max_bytes)
         else:
-            yield read_text_file(path, data, max_bytes)
+            data = path.read_bytes()
+            if suffix in FEED_SUFFIXES:
+                from .feeds import read_feed
+
+                yield from read_feed(data, str(path), max_bytes)
+            elif suffix in HTML_SUFFIXES:
+                yield read_html(data, str(path), max_bytes)
+            else:
+                yield read_text_file(path, data, max_bytes)
+    except OSError as exc:
+        yield UnreadableInput(str(path), problem=exc.strerror or type(exc).__name__)
     except ClaimledgerError as error:
         yield error
 
 
-def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Path]:
-    """Files named directly, and the readable files inside named folders."""
-    for path in map(Path, paths):
+def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Union[str, Path]]:
+    """URLs and files named directly, and the readable files inside named folders (recursively)."""
+    for name in paths:
+        if isinstance(name, str) and name.startswith(("http://", "https://")):
+            yield name
+            continue
+        path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and input_format(p) in READABLE_SUFFIXES)
         else:
             yield path
 
