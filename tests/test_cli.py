@@ -57,14 +57,14 @@ def test_cli_ingest_is_idempotent_and_failures_lose_nothing(tmp_path):
     (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "copy.txt").write_text(GOOD.replace(" ", "  ") + "\n", encoding="utf-8")
     first = runner.invoke(app, ["ingest", "--db", str(db), str(tmp_path / "a.txt"), str(tmp_path / "copy.txt")])
-    assert first.exit_code == 0 and "1 added, 1 skipped as duplicate" in first.stderr
+    assert first.exit_code == 0 and "1 added (0 near-duplicate copies linked), 1 skipped as duplicate" in first.stderr
     with sqlite3.connect(db) as conn:
         before = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
     assert before >= 1
     (tmp_path / "broken.txt").write_bytes(b"\x00\x01binary")
     second = runner.invoke(app, ["ingest", "--db", str(db), str(tmp_path)])
     assert second.exit_code == 1
-    assert "0 added, 2 skipped as duplicate, 1 failed" in second.stderr
+    assert "0 added (0 near-duplicate copies linked), 2 skipped as duplicate, 1 failed" in second.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM statements").fetchone()[0] == before

@@ -48,6 +48,7 @@ def drain(items: list) -> Iterator:
 class IngestSummary:
     added: int = 0
     duplicates: int = 0
+    copies: int = 0  # added articles that are near-duplicates of stored ones (wire copies, reprints)
     failed: list[ClaimledgerError] = field(default_factory=list)
 
 
@@ -59,10 +60,11 @@ def ingest_paths(paths: Iterable[Union[str, Path]], ledger: Ledger, model: Optio
     for item in extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text)):
         if isinstance(item, ClaimledgerError):
             summary.failed.append(item)
-        elif isinstance(item, Article) or ledger.add(*item) is None:
+        elif isinstance(item, Article) or (article_id := ledger.add(*item)) is None:
             summary.duplicates += 1
         else:
             summary.added += 1
+            summary.copies += ledger.copy_of(article_id) is not None
         if on_item:
             on_item(item)
     return summary

