@@ -104,3 +104,9 @@ class FetchFailed(ClaimledgerError):
     """A URL given as input could not be fetched."""
 
     code, template = "E014", "cannot fetch: {problem}"
+
+
+class UsageError(ClaimledgerError):
+    """A command-line option or argument names something that does not exist."""
+
+    code, template = "E015", "{problem}"

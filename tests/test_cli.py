@@ -12,9 +12,10 @@ runner = CliRunner()
 GOOD = "date 2024-10-22 SEOUL: The spy agency said on Monday that about 1,500 soldiers had arrived."
 
 
-@pytest.mark.parametrize("args", [["--help"], ["extract", "--help"], ["ingest", "--help"], ["ledger", "--help"]])
-def test_cli_every_command_has_help(args):
-    result = runner.invoke(app, args)
+@pytest.mark.parametrize("command", [[], ["extract"], ["ingest"], ["ledger"], ["claims"], ["claim"], ["entity"],
+                                     ["export"]])
+def test_cli_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
 
 
@@ -75,3 +76,21 @@ def test_cli_ingest_is_idempotent_and_failures_lose_nothing(tmp_path):
 def test_cli_ledger_without_a_database_says_so(tmp_path):
     result = runner.invoke(app, ["ledger", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2 and "[E010]" in result.stderr
+
+
+def test_cli_claims_claim_entity_export(tmp_path):
+    db = str(tmp_path / "ledger.db")
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Kim Song denied that about 1,500 soldiers had arrived in Russia.", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", "--db", db, str(tmp_path)]).exit_code == 0
+    listed = runner.invoke(app, ["claims", "--db", db])
+    assert listed.exit_code == 0 and "contested" in listed.stdout and "1,500 soldiers" in listed.stdout
+    shown = runner.invoke(app, ["claim", "1", "--db", db])
+    assert shown.exit_code == 0 and "Kim Song" in shown.stdout and "deny" in shown.stdout
+    assert runner.invoke(app, ["claim", "999", "--db", db]).exit_code == 2
+    said = runner.invoke(app, ["entity", "Kim Song", "--db", db])
+    assert said.exit_code == 0 and "deny" in said.stdout
+    exported = runner.invoke(app, ["export", str(tmp_path / "claims.csv"), "--format", "csv", "--db", db])
+    assert exported.exit_code == 0 and (tmp_path / "claims.csv").read_text().startswith("id,canonical,status")
+    bad = runner.invoke(app, ["export", "-", "--format", "xlsx", "--db", db])
+    assert bad.exit_code == 2 and "[E015]" in bad.stderr

@@ -8,6 +8,7 @@ every input was processed, 1 when any failed, 2 for a usage error.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -17,15 +18,18 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TimeRemainingColumn)
 from rich.table import Table
 
-from ..errors import ClaimledgerError, LedgerError
+from ..errors import ClaimledgerError, LedgerError, UsageError
 from ..ingest.batch import extract_paths, ingest_paths
 from ..ingest.readers import DEFAULT_MAX_BYTES, estimated_count, expand_paths
+from ..ledger.export import FORMATS, WRITERS
+from ..ledger.independence import STATUSES
 from ..schema import Extraction
 from ..store.sqlite import DEFAULT_DB, Ledger
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-out = Console()
+PIPED_WIDTH = 160  # tables written to a file or pipe get room for their text instead of 80 columns
+out = Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
 err = Console(stderr=True)
 
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz), "
@@ -126,6 +130,108 @@ def ledger(db: Path = DB, limit: Optional[int] = typer.Option(None, "--limit", h
             table.add_row(row.speaker_entity or "—", row.affiliation or "", row.stance, row.content,
                           row.date or row.published or "", row.outlet or Path(row.source).name)
         out.print(table)
+
+
+def open_ledger(db: Path) -> Ledger:
+    if not db.exists():
+        fail_on_library_error(LedgerError(str(db), problem="no such ledger file (run `claimledger ingest` first)"))
+    try:
+        return Ledger(db)
+    except ClaimledgerError as error:
+        fail_on_library_error(error)
+
+
+STATUS = typer.Option(None, "--status", help="Only claims with this status: " + ", ".join(STATUSES) + ".")
+
+
+@app.command()
+def claims(db: Path = DB, entity: Optional[str] = typer.Option(None, "--entity", help="Claims an entity made or is named in."),
+           status: Optional[str] = STATUS,
+           since: Optional[str] = typer.Option(None, "--since", help="Claims active on or after this ISO date."),
+           search: Optional[str] = typer.Option(None, "--search", help="Full-text search of the statements."),
+           limit: int = typer.Option(50, "--limit", help="Show at most N claims."),
+           offset: int = typer.Option(0, "--offset", help="Skip the first N claims (paging).")) -> None:
+    """List claims across articles: status, independent and raw support and denial, first seen."""
+    if status and status not in STATUSES:
+        fail_on_library_error(UsageError("--status", problem=f"unknown status {status!r} "
+                                                               f"(expected one of {', '.join(STATUSES)})"))
+    with open_ledger(db) as store:
+        found = store.claims(entity=entity, status=status, since=since, search=search, limit=limit, offset=offset)
+    table = Table(title=f"claims in {db}")
+    for column in ("id", "status", "support indep/raw", "deny indep/raw", "hedge", "decline", "first seen",
+                   "last activity"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("claim", overflow="fold", min_width=30)
+    for c in found:
+        table.add_row(str(c.id), c.status, f"{c.support_independent}/{c.support_raw}",
+                      f"{c.deny_independent}/{c.deny_raw}", str(c.hedge_raw), str(c.decline_raw),
+                      c.first_seen or "", c.last_activity or "", c.canonical)
+    out.print(table)
+
+
+@app.command()
+def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger claims` lists it."), db: Path = DB) -> None:
+    """Show one claim: its sides, timeline, source chains, merged sources and evidence."""
+    with open_ledger(db) as store:
+        page = store.claim(claim_id)
+    if page is None:
+        fail_on_library_error(UsageError(str(claim_id), problem="no such claim"))
+    c = page.summary
+    out.print(f"[bold]claim {c.id}[/bold]: {c.canonical}", highlight=False)
+    out.print(f"status {c.status}; support {c.support_independent} independent / {c.support_raw} statements; "
+              f"denial {c.deny_independent} / {c.deny_raw}; hedged {c.hedge_raw}; declined {c.decline_raw}; "
+              f"first seen {c.first_seen or '?'}, last activity {c.last_activity or '?'}", highlight=False)
+    timeline = Table(title="timeline")
+    for column in ("date", "side", "speaker", "affiliation", "source chain", "outlet / article", "content"):
+        timeline.add_column(column, overflow="fold")
+    for s in page.statements:
+        chain = " → ".join(x for x in (s.origin_speaker, s.relayed_by, s.outlet) if x)
+        where = f"{s.outlet or Path(s.article_source).name} (#{s.article_id}"
+        where += f", copy of #{s.copy_of})" if s.copy_of else ")"
+        speaker = (s.speaker or "—") + (" (anonymous)" if s.anonymous else "")
+        timeline.add_row(s.date or "", s.side, speaker, s.affiliation or "", chain, where, s.content)
+    out.print(timeline)
+    for side, reasons in page.merged.items():
+        for reason in reasons:
+            out.print(f"merged as one {side} source: {reason}", highlight=False)
+    for item in page.evidence:
+        out.print(f"evidence (#{item['article_id']}): {item['kind']} — {item['text']}"
+                  f"{' posted by ' + item['posted_by'] if item.get('posted_by') else ''}", highlight=False)
+
+
+@app.command()
+def entity(name: str = typer.Argument(..., help="Entity name as extracted, e.g. \"Kim Song\"."), db: Path = DB) -> None:
+    """Show what an entity said and what others said about it, with its places and dates."""
+    with open_ledger(db) as store:
+        page = store.entity(name)
+    for title, statements in (("said", page.said), ("said about it", page.said_about)):
+        table = Table(title=f"{name}: {title}")
+        for column in ("date", "stance on claim", "claim", "speaker", "outlet / article", "content"):
+            table.add_column(column, overflow="fold")
+        for s in statements:
+            claim_id = page.claims.get(s.statement_id)
+            table.add_row(s.date or "", s.side, "" if claim_id is None else str(claim_id), s.speaker or "—",
+                          f"{s.outlet or Path(s.article_source).name} (#{s.article_id})", s.content)
+        out.print(table)
+    out.print(f"places: {', '.join(page.places) or '—'}", highlight=False)
+    out.print(f"dates: {', '.join(page.dates) or '—'}", highlight=False)
+
+
+@app.command()
+def export(output: Path = typer.Argument(..., help="File to write ('-' for standard output)."),
+           fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, graphml (who relays whom) or "
+                                                             "claimreview (schema.org JSON-LD)."),
+           db: Path = DB) -> None:
+    """Export every claim with its statements, sides and evidence."""
+    if fmt not in WRITERS:
+        fail_on_library_error(UsageError("--format", problem=f"unknown format {fmt!r} (expected {', '.join(FORMATS)})"))
+    with open_ledger(db) as store:
+        if str(output) == "-":
+            count = WRITERS[fmt](store.claim_pages(), sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as stream:
+                count = WRITERS[fmt](store.claim_pages(), stream)
+    err.print(f"exported {count} {'edges' if fmt == 'graphml' else 'claims'} as {fmt} to {output}", highlight=False)
 
 
 def main() -> None:

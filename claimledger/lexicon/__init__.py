@@ -38,5 +38,6 @@ NUMBER_WORDS = WORDS["number_words"]
 SCALE_WORDS = WORDS["scale_words"]
 MONTHS = WORDS["months"]
 WEEKDAYS = WORDS["weekdays"]
+NEGATIONS = frozenset(WORDS["negations"])
 COUNTRY_ALIASES = WORDS["country_aliases"]
 DEMONYMS = WORDS["demonyms"]

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from ..errors import LedgerError
+from ..ledger.claims import ClaimIndex
 from ..ledger.near_duplicates import CopyIndex, signature, to_blob
-from ..schema import Article, Extraction
+from ..schema import Article, Extraction, Statement
+from . import claims_sql
 
 DEFAULT_DB = "claimledger.db"
 
@@ -49,6 +51,45 @@ MIGRATIONS = (
         ALTER TABLE articles ADD COLUMN copy_of INTEGER REFERENCES articles(id);
         ALTER TABLE articles ADD COLUMN copy_similarity REAL;
         CREATE INDEX articles_copy_of ON articles(copy_of);
+    """),
+    ("003_claims", """
+        ALTER TABLE statements ADD COLUMN content_start INTEGER;
+        ALTER TABLE statements ADD COLUMN content_end INTEGER;
+        ALTER TABLE statements ADD COLUMN origin_speaker TEXT;
+        ALTER TABLE statements ADD COLUMN origin_anonymous INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE statements ADD COLUMN relayed_by TEXT;
+        ALTER TABLE articles ADD COLUMN claims_assigned INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            canonical TEXT NOT NULL,
+            status TEXT NOT NULL,
+            support_raw INTEGER NOT NULL DEFAULT 0, support_independent INTEGER NOT NULL DEFAULT 0,
+            deny_raw INTEGER NOT NULL DEFAULT 0, deny_independent INTEGER NOT NULL DEFAULT 0,
+            hedge_raw INTEGER NOT NULL DEFAULT 0, decline_raw INTEGER NOT NULL DEFAULT 0,
+            statements INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT, last_activity TEXT
+        );
+        CREATE TABLE claim_statements (
+            statement_id INTEGER PRIMARY KEY REFERENCES statements(id) ON DELETE CASCADE,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            side TEXT NOT NULL,
+            similarity REAL NOT NULL
+        );
+        CREATE INDEX claim_statements_claim ON claim_statements(claim_id);
+        CREATE INDEX claims_status ON claims(status);
+        CREATE INDEX claims_rank ON claims(support_independent, deny_independent);
+        CREATE INDEX statements_origin ON statements(origin_speaker);
+        CREATE VIRTUAL TABLE statements_fts USING fts5(content, speaker_entity, content='statements',
+                                                       content_rowid='id');
+        CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN
+            INSERT INTO statements_fts (rowid, content, speaker_entity)
+            VALUES (new.id, new.content, new.speaker_entity);
+        END;
+        CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+            INSERT INTO statements_fts (statements_fts, rowid, content, speaker_entity)
+            VALUES ('delete', old.id, old.content, old.speaker_entity);
+        END;
+        INSERT INTO statements_fts (statements_fts) VALUES ('rebuild');
     """),
 )
 
@@ -84,6 +125,7 @@ class Ledger:
             raise LedgerError(str(path), problem=str(exc)) from None
         self.path = str(path)
         self._copies: Optional[CopyIndex] = None
+        self._claims: Optional[tuple[ClaimIndex, int]] = None
 
     def copies(self) -> CopyIndex:
         """The near-duplicate index over every stored article, built on first use."""
@@ -121,6 +163,7 @@ class Ledger:
         record = extraction.to_dict()
         minhash = signature(article.text)
         copies = self.copies()
+        self.claim_index()
         original = copies.original_of(minhash)
         copy_of, similarity = original if original else (None, None)
         try:
@@ -128,23 +171,79 @@ class Ledger:
                 cursor = self.conn.execute(
                     "INSERT OR IGNORE INTO articles (content_hash, source, title, url, outlet, published, dateline,"
                     " text, extraction, minhash, copy_of, copy_similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (content_hash(article.text), article.source, extraction.title, extraction.url,
-                     extraction.outlet, extraction.published, extraction.dateline, article.text,
+                    (content_hash(article.text), article.source, article.title or extraction.title,
+                     article.url or extraction.url, article.outlet or extraction.outlet,
+                     extraction.published or article.published, extraction.dateline, article.text,
                      json.dumps(record, ensure_ascii=False), to_blob(minhash), copy_of, similarity))
                 if cursor.rowcount == 0:
                     return None
                 article_id = cursor.lastrowid
-                self.conn.executemany(
-                    "INSERT INTO statements (article_id, position, speaker, speaker_entity, anonymous, affiliation,"
-                    " role, cue, cue_lemma, content, stance, hedges, date, medium, via, direct)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(article_id, i, s.speaker, s.speaker_entity, int(s.anonymous), s.affiliation, s.role, s.cue,
-                      s.cue_lemma, s.content, s.stance, json.dumps(s.hedges), s.date, s.medium, s.via,
-                      int(s.direct)) for i, s in enumerate(extraction.statements)])
+                self.insert_statements(article_id, extraction.statements)
+                self.assign_claims(article_id)
         except sqlite3.DatabaseError as exc:
+            self._claims = None  # the in-memory index may hold what was rolled back: rebuild it
             raise LedgerError(self.path, problem=str(exc)) from None
         copies.add(article_id, minhash, copy_of)
         return article_id
+
+    def insert_statements(self, article_id: int, statements: list[Statement]) -> None:
+        self.conn.executemany(
+            "INSERT INTO statements (article_id, position, speaker, speaker_entity, anonymous, affiliation,"
+            " role, cue, cue_lemma, content, stance, hedges, date, medium, via, direct, content_start, content_end,"
+            " origin_speaker, origin_anonymous, relayed_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, i, s.speaker, s.speaker_entity, int(s.anonymous), s.affiliation, s.role, s.cue,
+              s.cue_lemma, s.content, s.stance, json.dumps(s.hedges), s.date, s.medium, s.via, int(s.direct),
+              s.content_span[0], s.content_span[1], origin, int(anonymous), relay)
+             for i, (s, (origin, anonymous, relay)) in enumerate(zip(statements, claims_sql.origins(statements)))])
+
+    def claim_index(self) -> tuple[ClaimIndex, int]:
+        """The claim index (and next claim id), built on first use; articles stored before
+        claims existed (migration 003) are assigned here, once."""
+        if self._claims is None:
+            self._claims = claims_sql.load_index(self.conn)
+            pending = self.conn.execute("SELECT id FROM articles WHERE claims_assigned = 0 ORDER BY id").fetchall()
+            for (article_id,) in pending:
+                with self.conn:
+                    self.backfill_statements(article_id)
+                    self.assign_claims(article_id)
+        return self._claims
+
+    def backfill_statements(self, article_id: int) -> None:
+        record = json.loads(self.conn.execute("SELECT extraction FROM articles WHERE id = ?",
+                                              (article_id,)).fetchone()[0])
+        statements = [Statement(**{**s, "speaker_span": tuple(s["speaker_span"]) if s["speaker_span"] else None,
+                                   "cue_span": tuple(s["cue_span"]), "content_span": tuple(s["content_span"])})
+                      for s in record["statements"]]
+        self.conn.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
+        self.insert_statements(article_id, statements)
+
+    def assign_claims(self, article_id: int) -> None:
+        """Within the caller's transaction: the article's statements to claims, touched claims recounted."""
+        index, next_id = self._claims
+        touched, next_id = claims_sql.assign_article(self.conn, index, next_id, article_id)
+        self._claims = (index, next_id)
+        for claim_id in touched:
+            claims_sql.refresh_claim(self.conn, claim_id)
+
+    def claims(self, **filters) -> list[claims_sql.ClaimSummary]:
+        """Claims, most independently supported or denied first (filters: see claims_sql.list_claims)."""
+        self.claim_index()
+        return claims_sql.list_claims(self.conn, **filters)
+
+    def claim(self, claim_id: int) -> Optional[claims_sql.ClaimPage]:
+        self.claim_index()
+        return claims_sql.claim_page(self.conn, claim_id)
+
+    def claim_pages(self) -> Iterator[claims_sql.ClaimPage]:
+        """Every claim's page, in claim id order (for exports)."""
+        self.claim_index()
+        for (claim_id,) in self.conn.execute("SELECT id FROM claims WHERE statements > 0 ORDER BY id").fetchall():
+            yield claims_sql.claim_page(self.conn, claim_id)
+
+    def entity(self, name: str) -> claims_sql.EntityPage:
+        self.claim_index()
+        return claims_sql.entity_page(self.conn, name)
 
     def copy_of(self, article_id: int) -> Optional[int]:
         row = self.conn.execute("SELECT copy_of FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -157,7 +256,7 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         return {table: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("articles", "statements")}
+                for table in ("articles", "statements", "claims")}
 
     def rows(self, limit: Optional[int] = None) -> Iterator[LedgerRow]:
         """Statements across articles, grouped by speaker, oldest first."""

@@ -1,0 +1,176 @@
+"""Claims: statements from many articles that assert or deny one proposition.
+
+A statement's content becomes a weighted bag of content words (negations
+left out, so "troops were sent" and "no troops were sent" meet); it joins
+the claim whose centroid is most similar by IDF-weighted cosine when that
+reaches ``JOIN_THRESHOLD``, else it opens a new claim.  Assignment is online,
+in ingest order, so claim ids stay stable as the ledger grows.  Which side a
+member takes comes from its speaker's stance and the polarity of its content
+against the claim's canonical text.  A short anaphoric denial ("dismissed the
+accusations as groundless rumours") joins the claim the same article last
+touched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from ..extraction.spans import CLOSE_QUOTES, OPEN_QUOTES, QUOTES
+from ..lexicon import NEGATIONS
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
+JOIN_THRESHOLD = 0.35
+MIN_CLAIM_TERMS = 3  # contents with fewer content words ("it", "the accusations") state no proposition
+SIDES = {"assert": "support", "deny": "deny", "hedge": "hedge", "decline": "decline"}
+OPPOSITE = {"support": "deny", "deny": "support"}
+PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "them", "his", "her", "its"}
+
+
+def stem(word: str) -> str:
+    """A light suffix strip so "troops"/"troop" and "sending"/"send" share a term."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def claim_terms(text: str) -> Counter:
+    words = (w.lower().strip("'-") for w in WORD.findall(text))
+    return Counter(stem(w) for w in words if w and w not in STOP_WORDS and w not in NEGATIONS and len(w) > 1)
+
+
+def is_negated(text: str) -> bool:
+    words = {w.lower() for w in WORD.findall(text)}
+    return bool(words & NEGATIONS) or "n't" in text.lower()
+
+
+def side_of(stance: str, content: str, canonical: str) -> str:
+    """support / deny / hedge / decline: the speaker's stance, flipped when the content negates the claim."""
+    side = SIDES.get(stance, "support")
+    if side in OPPOSITE and is_negated(content) != is_negated(canonical):
+        side = OPPOSITE[side]
+    return side
+
+
+@dataclass
+class ClaimState:
+    """What the index keeps per claim: the summed term bag and the canonical member."""
+
+    terms: Counter = field(default_factory=Counter)
+    canonical: str = ""
+    canonical_terms: Counter = field(default_factory=Counter)
+    size: int = 0
+
+
+class ClaimIndex:
+    """Claims' centroids with an inverted index, for online assignment of statements."""
+
+    def __init__(self) -> None:
+        self.claims: dict[int, ClaimState] = {}
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        self.document_frequency: Counter = Counter()
+        self.documents = 0
+
+    def idf(self, term: str) -> float:
+        return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
+
+    def cosine(self, a: Counter, b: Counter) -> float:
+        weights = {t: self.idf(t) for t in set(a) | set(b)}
+        dot = sum(a[t] * b[t] * weights[t] ** 2 for t in a if t in b)
+        norm_a = math.sqrt(sum((c * weights[t]) ** 2 for t, c in a.items()))
+        norm_b = math.sqrt(sum((c * weights[t]) ** 2 for t, c in b.items()))
+        return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+    def best_claim(self, terms: Counter) -> Optional[tuple[int, float]]:
+        candidates: Counter = Counter()
+        for term in terms:
+            for claim_id in self.postings.get(term, ()):
+                candidates[claim_id] += 1
+        # Only claims sharing at least two terms can reach the threshold; score the 50 that share most.
+        scored = [(self.cosine(terms, self.claims[c].terms), c) for c, shared in candidates.most_common(50)
+                  if shared >= 2]
+        if not scored:
+            return None
+        similarity, claim_id = max(scored, key=lambda pair: (pair[0], -pair[1]))
+        return (claim_id, similarity) if similarity >= JOIN_THRESHOLD else None
+
+    def observe(self, terms: Counter) -> None:
+        self.documents += 1
+        self.document_frequency.update(set(terms))
+
+    def add(self, claim_id: int, content: str, terms: Counter) -> None:
+        """Add a member to a claim (creating it), and keep as canonical the member nearest the centroid."""
+        state = self.claims.setdefault(claim_id, ClaimState())
+        state.terms.update(terms)
+        state.size += 1
+        for term in terms:
+            self.postings[term].add(claim_id)
+        if not state.canonical or self.canonical_score(content, terms, state) > self.canonical_score(
+                state.canonical, state.canonical_terms, state):
+            state.canonical, state.canonical_terms = canonical_text(content), terms
+
+    def canonical_score(self, content: str, terms: Counter, state: ClaimState) -> float:
+        """Nearness to the centroid; a content opening on a pronoun ("It had seen ...") reads badly alone."""
+        opens_on_pronoun = canonical_text(content).split(" ", 1)[0].lower() in PRONOUNS
+        return self.cosine(terms, state.terms) - (0.5 if opens_on_pronoun else 0.0)
+
+
+def canonical_text(content: str) -> str:
+    """The content as a claim: without a leading "that", a wrapping quotation or trailing
+    punctuation, first letter up."""
+    text = content.strip()
+    if text.lower().startswith("that "):
+        text = text[5:].lstrip()
+    text = text.rstrip(",;:").strip()
+    inner = text[1:-1]
+    if len(text) > 2 and text[0] in OPEN_QUOTES and text[-1] in CLOSE_QUOTES and not any(q in inner for q in QUOTES):
+        text = inner.strip().rstrip(",;:").strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+@dataclass
+class Assignment:
+    statement_id: int
+    claim_id: int
+    side: str
+    similarity: float
+
+
+def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, str]], next_claim_id: int
+                      ) -> tuple[list[Assignment], int]:
+    """Assign one article's statements (id, content, stance) to claims, opening new ones as needed.
+
+    Returns the assignments and the next free claim id.
+    """
+    assignments: list[Assignment] = []
+    pending_anaphora: list[tuple[int, str, str]] = []  # short denials before any claim: they join the first
+    last_claim: Optional[int] = None
+    for statement_id, content, stance in statements:
+        terms = claim_terms(content)
+        if len(terms) < MIN_CLAIM_TERMS:
+            if stance in ("deny", "decline") and last_claim is not None:
+                assignments.append(Assignment(statement_id, last_claim, SIDES[stance], 0.0))
+            elif stance in ("deny", "decline"):
+                pending_anaphora.append((statement_id, content, stance))
+            continue
+        index.observe(terms)
+        found = index.best_claim(terms)
+        if found is None:
+            claim_id, similarity = next_claim_id, 1.0
+            next_claim_id += 1
+        else:
+            claim_id, similarity = found
+        index.add(claim_id, content, terms)
+        assignments.append(Assignment(statement_id, claim_id, side_of(stance, content, index.claims[claim_id].canonical),
+                                      round(similarity, 3)))
+        last_claim = claim_id
+        for anaphor_id, _content, anaphor_stance in pending_anaphora:
+            assignments.append(Assignment(anaphor_id, claim_id, SIDES[anaphor_stance], 0.0))
+        pending_anaphora = []
+    return assignments, next_claim_id

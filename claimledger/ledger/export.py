@@ -1,0 +1,112 @@
+"""Exports of the claim ledger: JSON Lines, CSV, GraphML (who relays whom) and schema.org ClaimReview.
+
+Each writer takes claim pages (``store.claims_sql.ClaimPage``) and a text stream.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Iterable, TextIO
+from xml.sax.saxutils import escape
+
+FORMATS = ("jsonl", "csv", "graphml", "claimreview")
+CSV_COLUMNS = ("id", "canonical", "status", "support_raw", "support_independent", "deny_raw", "deny_independent",
+               "hedge_raw", "decline_raw", "statements", "first_seen", "last_activity")
+STATUS_RATINGS = {"denied": 1, "contested": 2, "unverified": 3, "corroborated": 4}
+
+
+def write_jsonl(pages: Iterable, out: TextIO) -> int:
+    count = 0
+    for page in pages:
+        out.write(json.dumps(asdict(page), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(pages: Iterable, out: TextIO) -> int:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for page in pages:
+        summary = asdict(page.summary)
+        writer.writerow([summary[c] for c in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+def relay_edges(pages: Iterable) -> tuple[Counter, Counter]:
+    """Edges origin -> relay ("relayed by") and speaker -> outlet ("reported in"), with counts."""
+    relays, reports = Counter(), Counter()
+    for page in pages:
+        for s in page.statements:
+            speaker = s.origin_speaker or s.speaker or "(unnamed)"
+            if s.relayed_by:
+                relays[(speaker, s.relayed_by)] += 1
+            reports[(s.relayed_by or speaker, s.outlet or s.article_source)] += 1
+    return relays, reports
+
+
+def write_graphml(pages: Iterable, out: TextIO) -> int:
+    """The network of who relays whom: speakers and outlets as nodes, relays and reports as edges."""
+    relays, reports = relay_edges(pages)
+    nodes: dict[str, str] = {}
+    for (source, target) in relays:
+        nodes.setdefault(source, "speaker")
+        nodes.setdefault(target, "speaker")
+    for (source, target) in reports:
+        nodes.setdefault(source, "speaker")
+        nodes[target] = "outlet" if nodes.get(target, "outlet") == "outlet" else nodes[target]
+    ids = {name: f"n{i}" for i, name in enumerate(sorted(nodes))}
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+              '  <key id="label" for="node" attr.name="label" attr.type="string"/>\n'
+              '  <key id="kind" for="node" attr.name="kind" attr.type="string"/>\n'
+              '  <key id="relation" for="edge" attr.name="relation" attr.type="string"/>\n'
+              '  <key id="weight" for="edge" attr.name="weight" attr.type="int"/>\n'
+              '  <graph id="relays" edgedefault="directed">\n')
+    for name in sorted(nodes):
+        out.write(f'    <node id="{ids[name]}"><data key="label">{escape(name)}</data>'
+                  f'<data key="kind">{nodes[name]}</data></node>\n')
+    edges = [(pair, "relayed by", n) for pair, n in sorted(relays.items())]
+    edges += [(pair, "reported in", n) for pair, n in sorted(reports.items())]
+    for i, ((source, target), relation, weight) in enumerate(edges):
+        out.write(f'    <edge id="e{i}" source="{ids[source]}" target="{ids[target]}">'
+                  f'<data key="relation">{relation}</data><data key="weight">{weight}</data></edge>\n')
+    out.write("  </graph>\n</graphml>\n")
+    return len(edges)
+
+
+def claim_review(page) -> dict:
+    """A schema.org ClaimReview: the claim, where it appeared, and the ledger's status as the rating."""
+    summary = page.summary
+    appearances = sorted({s.article_source for s in page.statements})
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": summary.canonical,
+        "datePublished": summary.last_activity,
+        "author": {"@type": "Organization", "name": "claimledger"},
+        "reviewRating": {"@type": "Rating", "ratingValue": STATUS_RATINGS[summary.status], "bestRating": 4,
+                         "worstRating": 1, "alternateName": summary.status,
+                         "ratingExplanation": (f"{summary.support_independent} independent supporting source(s) "
+                                               f"({summary.support_raw} statements), {summary.deny_independent} "
+                                               f"independent denying source(s) ({summary.deny_raw} statements)")},
+        "itemReviewed": {"@type": "Claim", "datePublished": summary.first_seen,
+                         "appearance": [{"@type": "CreativeWork", "url": a} for a in appearances],
+                         "author": [{"@type": "Thing", "name": n} for n in
+                                    sorted({s.origin_speaker for s in page.statements
+                                            if s.origin_speaker and s.side == "support"})]},
+    }
+
+
+def write_claimreview(pages: Iterable, out: TextIO) -> int:
+    reviews = [claim_review(page) for page in pages]
+    json.dump(reviews, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return len(reviews)
+
+
+WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "graphml": write_graphml, "claimreview": write_claimreview}

@@ -1,0 +1,95 @@
+"""How many independent sources stand behind each side of a claim, and why others were merged.
+
+Support that reaches us through one upstream chain counts once:
+- a relayed statement counts for its origin ("the Embassy said in a Facebook post"
+  relays Zinoviev: the origin is Zinoviev);
+- a named origin speaker counts once however many outlets quote them; names
+  written out and as an acronym ("National Intelligence Service", "NIS") meet;
+- an anonymous or unnamed source counts once per outlet, and a wire copy or
+  reprint counts as the article it copies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+STATUSES = ("unverified", "corroborated", "contested", "denied")
+
+
+@dataclass
+class Member:
+    """One statement on a claim, with what independence needs to know about where it came from."""
+
+    statement_id: int
+    side: str
+    article_id: int
+    root_article_id: int  # the article this one copies, or itself
+    outlet: Optional[str]
+    origin_speaker: Optional[str]  # speaker of the innermost relayed statement
+    anonymous: bool
+    relayed_by: Optional[str]  # who relayed it, when the member reached us through a relay
+
+
+def speaker_key(name: str) -> str:
+    """Names that differ in case, article or acronym form share a key."""
+    words = [w for w in re.findall(r"[\w'-]+", name) if w.lower() not in ("the", "s")]
+    capitalised = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "and", "for")]
+    if len(capitalised) >= 3:
+        return "".join(w[0] for w in capitalised).upper()
+    if len(words) == 1 and words[0].isupper():
+        return words[0]
+    return " ".join(w.lower() for w in words)
+
+
+def source_key(member: Member) -> tuple[str, str]:
+    if member.origin_speaker and not member.anonymous:
+        return "speaker", speaker_key(member.origin_speaker)
+    return "outlet", (member.outlet or f"article {member.root_article_id}").lower()
+
+
+def merge_reason(kind: str, members: list[Member]) -> str:
+    articles = sorted({m.article_id for m in members})
+    copies = sorted({m.article_id for m in members if m.root_article_id != m.article_id})
+    relays = sorted({m.relayed_by for m in members if m.relayed_by})
+    parts = []
+    if kind == "speaker":
+        parts.append(f"same origin speaker {members[0].origin_speaker!r} in {len(articles)} article(s)")
+    else:
+        parts.append(f"unnamed or anonymous sources of one outlet ({members[0].outlet or 'unknown outlet'})")
+    if relays:
+        parts.append("relayed by " + ", ".join(relays))
+    if copies:
+        parts.append("wire copies or reprints: articles " + ", ".join(map(str, copies)))
+    return "; ".join(parts)
+
+
+@dataclass
+class SideCount:
+    raw: int
+    independent: int
+    merged: list[str]  # one reason per group of statements counted as one source
+
+
+def count_side(members: Iterable[Member]) -> SideCount:
+    groups: dict[tuple[str, str], list[Member]] = defaultdict(list)
+    raw = 0
+    for member in members:
+        raw += 1
+        groups[source_key(member)].append(member)
+    merged = [merge_reason(kind, group) for (kind, _), group in sorted(groups.items()) if len(group) > 1]
+    return SideCount(raw=raw, independent=len(groups), merged=merged)
+
+
+def claim_status(independent_support: int, denials: int) -> str:
+    """unverified (one origin), corroborated (independent support, no denial),
+    contested (support and denial), denied (only denial)."""
+    if denials and independent_support:
+        return "contested"
+    if denials:
+        return "denied"
+    if independent_support >= 2:
+        return "corroborated"
+    return "unverified"

@@ -1,0 +1,251 @@
+"""Claims in the SQLite ledger: assignment on ingest, per-claim counts, and the queries behind
+``claims``, ``claim`` and ``entity``.  Functions take an open connection; the Ledger calls them
+inside its transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
+from ..ledger.independence import Member, claim_status, count_side
+from ..schema import Statement
+
+SIDES = ("support", "deny", "hedge", "decline")
+
+
+def origins(statements: list[Statement]) -> list[tuple[Optional[str], bool, Optional[str]]]:
+    """Per statement: the origin speaker, whether the origin is anonymous, and the relay (if any).
+
+    ``via`` points from a relayed statement to the one relaying it, so a statement that
+    others point at is a relay and its origin is the innermost statement of that chain.
+    """
+    relayed_in: dict[int, int] = {}
+    for index, statement in enumerate(statements):
+        if statement.via is not None and statement.via not in relayed_in:
+            relayed_in[statement.via] = index
+    found = []
+    for index, statement in enumerate(statements):
+        origin, seen = index, {index}
+        while origin in relayed_in and relayed_in[origin] not in seen:
+            origin = relayed_in[origin]
+            seen.add(origin)
+        inner = statements[origin]
+        origin_speaker = inner.speaker_entity or inner.speaker
+        relay = statement.speaker_entity or statement.speaker
+        # "The Pentagon said it had seen ...": a speaker restating itself relays nothing.
+        found.append((origin_speaker, inner.anonymous, relay if relay != origin_speaker and origin != index else None))
+    return found
+
+
+def load_index(conn: sqlite3.Connection) -> tuple[ClaimIndex, int]:
+    """The claim index rebuilt from stored assignments, and the next free claim id."""
+    index = ClaimIndex()
+    rows = conn.execute("SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s"
+                        " ON s.id = cs.statement_id WHERE cs.similarity > 0 ORDER BY cs.statement_id")
+    for claim_id, content in rows:
+        terms = claim_terms(content)
+        index.observe(terms)
+        index.add(claim_id, content, terms)
+    next_id = (conn.execute("SELECT max(id) FROM claims").fetchone()[0] or 0) + 1
+    return index, next_id
+
+
+def assign_article(conn: sqlite3.Connection, index: ClaimIndex, next_claim_id: int, article_id: int
+                   ) -> tuple[set[int], int]:
+    """Assign an article's stored statements to claims; returns the claims touched and the next id."""
+    statements = conn.execute("SELECT id, content, stance FROM statements WHERE article_id = ? ORDER BY position",
+                              (article_id,)).fetchall()
+    assignments, next_claim_id = assign_statements(index, statements, next_claim_id)
+    for a in assignments:
+        if conn.execute("SELECT 1 FROM claims WHERE id = ?", (a.claim_id,)).fetchone() is None:
+            conn.execute("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')", (a.claim_id,))
+    conn.executemany("INSERT OR REPLACE INTO claim_statements (statement_id, claim_id, side, similarity)"
+                     " VALUES (?, ?, ?, ?)", [(a.statement_id, a.claim_id, a.side, a.similarity) for a in assignments])
+    conn.execute("UPDATE articles SET claims_assigned = 1 WHERE id = ?", (article_id,))
+    touched = {a.claim_id for a in assignments}
+    conn.executemany("UPDATE claims SET canonical = ? WHERE id = ?",
+                     [(index.claims[c].canonical, c) for c in touched if c in index.claims])
+    return touched, next_claim_id
+
+
+MEMBER_SQL = """
+    SELECT cs.statement_id, cs.side, s.article_id, coalesce(a.copy_of, a.id), root.outlet,
+           s.origin_speaker, s.origin_anonymous, s.relayed_by, coalesce(s.date, a.published)
+    FROM claim_statements cs
+    JOIN statements s ON s.id = cs.statement_id
+    JOIN articles a ON a.id = s.article_id
+    JOIN articles root ON root.id = coalesce(a.copy_of, a.id)
+    WHERE cs.claim_id = ?"""
+
+
+def members(conn: sqlite3.Connection, claim_id: int) -> list[tuple[Member, Optional[str]]]:
+    return [(Member(*row[:6], bool(row[6]), row[7]), row[8]) for row in conn.execute(MEMBER_SQL, (claim_id,))]
+
+
+def refresh_claim(conn: sqlite3.Connection, claim_id: int) -> None:
+    """Recount a claim's sides and status from its members."""
+    found = members(conn, claim_id)
+    counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
+    dates = sorted(d for _, d in found if d)
+    status = claim_status(counts["support"].independent, counts["deny"].raw)
+    conn.execute(
+        "UPDATE claims SET status = ?, support_raw = ?, support_independent = ?, deny_raw = ?,"
+        " deny_independent = ?, hedge_raw = ?, decline_raw = ?, statements = ?, first_seen = ?, last_activity = ?"
+        " WHERE id = ?",
+        (status, counts["support"].raw, counts["support"].independent, counts["deny"].raw,
+         counts["deny"].independent, counts["hedge"].raw, counts["decline"].raw, len(found),
+         dates[0] if dates else None, dates[-1] if dates else None, claim_id))
+
+
+@dataclass
+class ClaimSummary:
+    id: int
+    canonical: str
+    status: str
+    support_raw: int
+    support_independent: int
+    deny_raw: int
+    deny_independent: int
+    hedge_raw: int
+    decline_raw: int
+    statements: int
+    first_seen: Optional[str]
+    last_activity: Optional[str]
+
+
+SUMMARY_COLUMNS = ("id, canonical, status, support_raw, support_independent, deny_raw, deny_independent,"
+                   " hedge_raw, decline_raw, statements, first_seen, last_activity")
+
+
+def fts_query(text: str) -> str:
+    """User text as an FTS5 query of quoted terms (all must match): no FTS syntax gets through."""
+    terms = [t for t in text.split() if t.strip('"')]
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: Optional[str] = None,
+                since: Optional[str] = None, search: Optional[str] = None, limit: int = 50, offset: int = 0
+                ) -> list[ClaimSummary]:
+    """Claims, most independently supported or denied first, filtered as asked."""
+    where, params = ["c.statements > 0"], []
+    if status:
+        where.append("c.status = ?")
+        params.append(status)
+    if since:
+        where.append("coalesce(c.last_activity, '') >= ?")
+        params.append(since)
+    if entity:
+        where.append("c.id IN (SELECT cs.claim_id FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+                     " WHERE lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?)"
+                     " OR s.content LIKE ? ESCAPE '\\')")
+        like = "%" + entity.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [entity, entity, like]
+    if search and fts_query(search):
+        where.append("c.id IN (SELECT cs.claim_id FROM statements_fts f JOIN claim_statements cs"
+                     " ON cs.statement_id = f.rowid WHERE statements_fts MATCH ?)")
+        params.append(fts_query(search))
+    sql = (f"SELECT {', '.join('c.' + c.strip() for c in SUMMARY_COLUMNS.split(','))} FROM claims c"
+           f" WHERE {' AND '.join(where)}"
+           " ORDER BY c.support_independent + c.deny_independent DESC, c.statements DESC, c.id LIMIT ? OFFSET ?")
+    return [ClaimSummary(*row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
+
+
+@dataclass
+class ClaimStatement:
+    statement_id: int
+    side: str
+    speaker: Optional[str]
+    affiliation: Optional[str]
+    anonymous: bool
+    content: str
+    content_span: tuple[int, int]
+    date: Optional[str]
+    article_id: int
+    article_source: str
+    outlet: Optional[str]
+    origin_speaker: Optional[str]
+    relayed_by: Optional[str]
+    copy_of: Optional[int]
+
+
+@dataclass
+class ClaimPage:
+    summary: ClaimSummary
+    statements: list[ClaimStatement]
+    merged: dict[str, list[str]] = field(default_factory=dict)
+    evidence: list[dict] = field(default_factory=list)
+
+
+def claim_page(conn: sqlite3.Connection, claim_id: int) -> Optional[ClaimPage]:
+    import json
+
+    row = conn.execute(f"SELECT {SUMMARY_COLUMNS} FROM claims WHERE id = ?", (claim_id,)).fetchone()
+    if row is None:
+        return None
+    statements = [ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), r[8], r[9], r[10], r[11],
+                                 r[12], r[13], r[14]) for r in conn.execute(
+        "SELECT s.id, cs.side, s.speaker_entity, s.affiliation, s.anonymous, s.content, s.content_start,"
+        " s.content_end, coalesce(s.date, a.published), a.id, a.source, a.outlet, s.origin_speaker, s.relayed_by,"
+        " a.copy_of FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+        " JOIN articles a ON a.id = s.article_id WHERE cs.claim_id = ?"
+        " ORDER BY coalesce(s.date, a.published), a.id, s.position", (claim_id,))]
+    found = members(conn, claim_id)
+    merged = {side: count_side(m for m, _ in found if m.side == side).merged for side in SIDES}
+    positions = set(conn.execute(
+        "SELECT s.article_id, s.position FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+        " WHERE cs.claim_id = ?", (claim_id,)).fetchall())
+    evidence = []
+    for article_id, extraction in conn.execute(
+            "SELECT DISTINCT a.id, a.extraction FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+            " JOIN articles a ON a.id = s.article_id WHERE cs.claim_id = ?", (claim_id,)):
+        for item in json.loads(extraction).get("evidence", []):
+            if (article_id, item.get("statement")) in positions:
+                evidence.append({"article_id": article_id, **item})
+    return ClaimPage(ClaimSummary(*row), statements, merged, evidence)
+
+
+@dataclass
+class EntityPage:
+    name: str
+    said: list[ClaimStatement]  # statements whose speaker or origin is the entity
+    said_about: list[ClaimStatement]  # statements by others whose content names it
+    claims: dict[int, str]  # claim id -> side, per statement id
+    places: list[str]
+    dates: list[str]
+
+
+ENTITY_STATEMENT_SQL = """
+    SELECT s.id, coalesce(cs.side, ''), s.speaker_entity, s.affiliation, s.anonymous, s.content, s.content_start,
+           s.content_end, coalesce(s.date, a.published), a.id, a.source, a.outlet, s.origin_speaker, s.relayed_by,
+           a.copy_of, cs.claim_id
+    FROM statements s JOIN articles a ON a.id = s.article_id
+    LEFT JOIN claim_statements cs ON cs.statement_id = s.id
+    WHERE {condition}
+    ORDER BY coalesce(s.date, a.published), a.id, s.position LIMIT ?"""
+
+
+def entity_page(conn: sqlite3.Connection, name: str, limit: int = 500) -> EntityPage:
+    """What an entity said (as speaker or origin of a relayed statement) and what others said about it."""
+    import json
+
+    def rows(condition: str, params: tuple) -> list[tuple[ClaimStatement, Optional[int]]]:
+        return [(ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), *r[8:15]), r[15])
+                for r in conn.execute(ENTITY_STATEMENT_SQL.format(condition=condition), (*params, limit))]
+
+    said = rows("lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?)", (name, name))
+    statement_ids = tuple(s.statement_id for s, _ in said)
+    about_ids = [r[0] for r in conn.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?",
+                                            (fts_query(name),))] if fts_query(name) else []
+    about = [pair for pair in rows(f"s.id IN ({','.join('?' * len(about_ids))})", tuple(about_ids))
+             if pair[0].statement_id not in statement_ids] if about_ids else []
+    claims = {s.statement_id: claim_id for s, claim_id in said + about if claim_id is not None}
+    places, dates = set(), set()
+    articles = {s.article_id for s, _ in said}
+    for (extraction,) in conn.execute(f"SELECT extraction FROM articles WHERE id IN ({','.join('?' * len(articles))})",
+                                      tuple(articles)) if articles else []:
+        record = json.loads(extraction)
+        places.update(p["name"] for p in record.get("places", []))
+        dates.update(d["value"] for d in record.get("dates", []) if d.get("value"))
+    return EntityPage(name, [s for s, _ in said], [s for s, _ in about], claims, sorted(places), sorted(dates))

@@ -1,0 +1,147 @@
+"""Claims across articles: clustering, sides, independence, status, search, exports."""
+
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from claimledger import extract
+from claimledger.ledger.claims import canonical_text, side_of
+from claimledger.ledger.export import WRITERS
+from claimledger.ledger.independence import Member, claim_status, count_side, speaker_key
+from claimledger.schema import Article
+from claimledger.store.sqlite import Ledger
+
+ARTICLES = [
+    ("herald.txt", "Seoul Herald",
+     "The National Intelligence Service said North Korea has sent 1,500 special forces troops to Russia."),
+    ("tribune.txt", "Daily Tribune",
+     "North Korea has sent 1,500 special forces troops to Russia, the NIS said on Friday, adding that more "
+     "would follow."),
+    ("kyiv.txt", "Kyiv Ledger",
+     "Ukrainian President Volodymyr Zelensky said North Korea has sent special forces troops to Russia and "
+     "called the deployment a threat. The talks on grain exports in Istanbul were postponed until spring, "
+     "officials from Turkey said."),
+    ("reprint.txt", "Valley Gazette",
+     "Ukrainian President Volodymyr Zelensky said North Korea has sent special forces troops to Russia and "
+     "called the deployment a threat. The talks on grain exports in Istanbul were postponed until spring, "
+     "officials from Turkey said. Staff writers contributed."),
+    ("un.txt", "World Desk",
+     "Kim Song, North Korea's envoy to the UN, denied that North Korea had sent special forces troops to Russia."),
+]
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory, nlp):
+    store = Ledger(tmp_path_factory.mktemp("claims") / "claims.db")
+    for source, outlet, text in ARTICLES:
+        store.add(Article(text=text, source=source, outlet=outlet), extract(text, source=source, nlp=nlp))
+    yield store
+    store.close()
+
+
+def troops_claim(ledger):
+    [claim] = [c for c in ledger.claims(search="special forces") if "special forces troops" in c.canonical]
+    return claim
+
+
+def test_statements_from_five_articles_form_one_contested_claim(ledger):
+    claim = troops_claim(ledger)
+    page = ledger.claim(claim.id)
+    sides = {(s.article_source, s.side) for s in page.statements}
+    assert {("herald.txt", "support"), ("tribune.txt", "support"), ("kyiv.txt", "support"),
+            ("reprint.txt", "support"), ("un.txt", "deny")} <= sides
+    # NIS written out and as an acronym is one source; the reprint repeats Zelensky: two independent.
+    assert (claim.support_raw, claim.support_independent) == (4, 2)
+    assert (claim.deny_raw, claim.deny_independent) == (1, 1)
+    assert claim.status == "contested"
+    reasons = " | ".join(page.merged["support"])
+    assert "National Intelligence Service" in reasons or "NIS" in reasons
+    assert "wire copies or reprints: articles 4" in reasons
+
+
+def test_unrelated_statement_is_its_own_claim(ledger):
+    grain = [c for c in ledger.claims(search="grain exports")]
+    assert len(grain) == 1 and grain[0].id != troops_claim(ledger).id
+    assert grain[0].status == "unverified"
+
+
+def test_filters_and_search_cannot_break_the_query(ledger):
+    assert ledger.claims(status="denied") == []
+    assert [c.id for c in ledger.claims(entity="Kim Song")] == [troops_claim(ledger).id]
+    for hostile in ['"', "troops OR", "NEAR(", "*", "'; DROP TABLE claims; --", "special AND"]:
+        ledger.claims(search=hostile)  # quoted as terms: no FTS5 syntax error, no SQL injection
+    assert ledger.counts()["claims"] >= 2
+    assert ledger.claims(since="2100-01-01") == []
+
+
+def test_claims_survive_reopening_and_new_articles_join_them(tmp_path, nlp):
+    path = tmp_path / "l.db"
+    with Ledger(path) as store:
+        for source, outlet, text in ARTICLES[:2]:
+            store.add(Article(text=text, source=source, outlet=outlet), extract(text, source=source, nlp=nlp))
+        first = troops_claim(store).id
+    with Ledger(path) as store:
+        source, outlet, text = ARTICLES[2]
+        store.add(Article(text=text, source=source, outlet=outlet), extract(text, source=source, nlp=nlp))
+        claim = troops_claim(store)
+        assert claim.id == first and claim.support_independent == 2 and claim.status == "corroborated"
+
+
+def test_entity_page(ledger):
+    page = ledger.entity("Kim Song")
+    assert [s.side for s in page.said] == ["deny"]
+    assert page.claims[page.said[0].statement_id] == troops_claim(ledger).id
+
+
+def test_exports(ledger):
+    pages = list(ledger.claim_pages())
+    stream = io.StringIO()
+    assert WRITERS["jsonl"](pages, stream) == len(pages)
+    first = json.loads(stream.getvalue().splitlines()[0])
+    assert {"summary", "statements", "merged", "evidence"} <= set(first)
+    stream = io.StringIO()
+    WRITERS["claimreview"](pages, stream)
+    reviews = json.loads(stream.getvalue())
+    contested = [r for r in reviews if r["reviewRating"]["alternateName"] == "contested"]
+    assert contested and contested[0]["@type"] == "ClaimReview" and contested[0]["itemReviewed"]["appearance"]
+    stream = io.StringIO()
+    WRITERS["graphml"](pages, stream)
+    graph = ET.fromstring(stream.getvalue())
+    labels = {d.text for d in graph.iter("{http://graphml.graphdrawing.org/xmlns}data")}
+    assert {"World Desk", "reported in"} <= labels
+
+
+@pytest.mark.parametrize("stance,content,canonical,side", [
+    ("assert", "troops were sent", "Troops were sent", "support"),
+    ("assert", "no troops were sent", "Troops were sent", "deny"),
+    ("deny", "troops were sent", "Troops were sent", "deny"),
+    ("deny", "troops were not sent", "Troops were sent", "support"),
+    ("hedge", "troops may have been sent", "Troops were sent", "hedge"),
+    ("decline", "to comment", "Troops were sent", "decline"),
+])
+def test_side_of(stance, content, canonical, side):
+    assert side_of(stance, content, canonical) == side
+
+
+def test_canonical_text():
+    assert canonical_text('that "North Korea never acknowledges such acts,"') == "North Korea never acknowledges such acts"
+    assert canonical_text("“evidence” of troops") == "“evidence” of troops"
+
+
+def test_speaker_keys_and_status():
+    assert speaker_key("National Intelligence Service") == speaker_key("NIS") == speaker_key("the NIS")
+    assert speaker_key("Kim Song") != speaker_key("Kim Hong-kyun")
+    assert [claim_status(0, 1), claim_status(1, 0), claim_status(2, 0), claim_status(1, 2)] == [
+        "denied", "unverified", "corroborated", "contested"]
+
+
+def test_anonymous_sources_of_one_outlet_count_once():
+    def member(i, outlet, speaker, anonymous):
+        return Member(i, "support", i, i, outlet, speaker, anonymous, None)
+
+    counted = count_side([member(1, "Herald", "an official", True), member(2, "Herald", "a diplomat", True),
+                          member(3, "Tribune", "an official", True), member(4, "Herald", "Kim Song", False)])
+    assert (counted.raw, counted.independent) == (4, 3)
+    assert counted.merged == ["unnamed or anonymous sources of one outlet (Herald)"]
