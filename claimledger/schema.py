@@ -8,6 +8,7 @@ rename them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
@@ -123,3 +124,7 @@ class Extraction:
     def to_dict(self) -> dict:
         """The JSON form documented in the README (spans become lists)."""
         return asdict(self)
+
+    def to_json(self) -> str:
+        """``to_dict`` as JSON text, without asdict's deep copies (records are read-only here)."""
+        return json.dumps(self, default=vars, ensure_ascii=False)

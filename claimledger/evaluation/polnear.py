@@ -7,7 +7,6 @@ The gold files stay in ../shared/data/polnear; the scorer is
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import subprocess
 import sys
@@ -41,7 +40,7 @@ def write_predictions(split_dir: Path, out: Path, model: Optional[str] = None,
     articles = (Article(text=p.read_bytes().decode("utf-8"), source=p.name) for p in texts)
     with out.open("w", encoding="utf-8") as fh:
         for extraction in extract_many(articles, model=model):
-            fh.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+            fh.write(extraction.to_json() + "\n")
             if progress:
                 progress()
     return len(texts)

@@ -7,7 +7,6 @@ every input was processed, 1 when any failed, 2 for a usage error.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -76,7 +75,7 @@ def extract(paths: List[str] = PATHS,
                 continue
             _article, extraction = item
             if as_json:
-                print(json.dumps(extraction.to_dict(), ensure_ascii=False), flush=True)
+                print(extraction.to_json(), flush=True)
             else:
                 out.print(statements_table(extraction))
     except ClaimledgerError as error:

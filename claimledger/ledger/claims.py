@@ -66,6 +66,9 @@ class ClaimState:
     canonical: str = ""
     canonical_terms: Counter = field(default_factory=Counter)
     size: int = 0
+    norm: Optional[float] = None  # cached centroid norm, see ClaimIndex.centroid_norm
+    norm_size: int = 0
+    norm_documents: int = 0
 
 
 class ClaimIndex:
@@ -80,12 +83,21 @@ class ClaimIndex:
     def idf(self, term: str) -> float:
         return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
 
-    def cosine(self, a: Counter, b: Counter) -> float:
-        weights = {t: self.idf(t) for t in set(a) | set(b)}
-        dot = sum(a[t] * b[t] * weights[t] ** 2 for t in a if t in b)
-        norm_a = math.sqrt(sum((c * weights[t]) ** 2 for t, c in a.items()))
-        norm_b = math.sqrt(sum((c * weights[t]) ** 2 for t, c in b.items()))
+    def cosine(self, a: Counter, b: Counter, b_norm: Optional[float] = None) -> float:
+        dot = sum(count * b[t] * self.idf(t) ** 2 for t, count in a.items() if t in b)
+        norm_a = self.norm(a)
+        norm_b = b_norm if b_norm is not None else self.norm(b)
         return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+
+    def norm(self, terms: Counter) -> float:
+        return math.sqrt(sum((c * self.idf(t)) ** 2 for t, c in terms.items()))
+
+    def centroid_norm(self, state: ClaimState) -> float:
+        """A claim's centroid norm, recomputed only when the claim or the collection grew by a tenth:
+        hot claims hold thousands of terms, and IDF drifts slowly."""
+        if state.norm is None or state.size > state.norm_size * 1.1 or self.documents > state.norm_documents * 1.1:
+            state.norm, state.norm_size, state.norm_documents = self.norm(state.terms), state.size, self.documents
+        return state.norm
 
     def best_claim(self, terms: Counter) -> Optional[tuple[int, float]]:
         candidates: Counter = Counter()
@@ -93,8 +105,8 @@ class ClaimIndex:
             for claim_id in self.postings.get(term, ()):
                 candidates[claim_id] += 1
         # Only claims sharing at least two terms can reach the threshold; score the 50 that share most.
-        scored = [(self.cosine(terms, self.claims[c].terms), c) for c, shared in candidates.most_common(50)
-                  if shared >= 2]
+        scored = [(self.cosine(terms, self.claims[c].terms, self.centroid_norm(self.claims[c])), c)
+                  for c, shared in candidates.most_common(50) if shared >= 2]
         if not scored:
             return None
         similarity, claim_id = max(scored, key=lambda pair: (pair[0], -pair[1]))
@@ -118,7 +130,7 @@ class ClaimIndex:
     def canonical_score(self, content: str, terms: Counter, state: ClaimState) -> float:
         """Nearness to the centroid; a content opening on a pronoun ("It had seen ...") reads badly alone."""
         opens_on_pronoun = canonical_text(content).split(" ", 1)[0].lower() in PRONOUNS
-        return self.cosine(terms, state.terms) - (0.5 if opens_on_pronoun else 0.0)
+        return self.cosine(terms, state.terms, self.centroid_norm(state)) - (0.5 if opens_on_pronoun else 0.0)
 
 
 def canonical_text(content: str) -> str:

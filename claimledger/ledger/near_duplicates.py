@@ -11,6 +11,7 @@ and an incremental ingest still finds copies of what earlier runs stored.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Optional
 
 import numpy
@@ -23,10 +24,16 @@ COPY_THRESHOLD = 0.5
 WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1)
+def empty_signature() -> MinHash:
+    """Copied for each article: building a MinHash draws its permutations, the costly part."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+
+
 def signature(text: str) -> MinHash:
     words = WORD.findall(text.lower())
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash = empty_signature().copy()
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return minhash
 
