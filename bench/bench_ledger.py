@@ -104,7 +104,7 @@ def main() -> None:
         }
         latency = {name: percentiles([timed(query) for _ in range(args.queries)]) for name, query in queries.items()}
     extract_s = total_s - ledger_s
-    results = {"articles": len(articles), "words": words, **counts,
+    results = {"articles_in": len(articles), "words": words, "stored": counts,
                "extract_articles_per_s": round(len(articles) / extract_s, 2),
                "ingest_articles_per_s": round(len(articles) / total_s, 2),
                "ratio_ingest_to_extract": round(extract_s / total_s, 3),

@@ -72,6 +72,8 @@ def test_filters_and_search_cannot_break_the_query(ledger):
     assert [c.id for c in ledger.claims(entity="Kim Song")] == [troops_claim(ledger).id]
     for hostile in ['"', "troops OR", "NEAR(", "*", "'; DROP TABLE claims; --", "special AND"]:
         ledger.claims(search=hostile)  # quoted as terms: no FTS5 syntax error, no SQL injection
+        ledger.claims(entity=hostile)
+        ledger.entity(hostile)
     assert ledger.counts()["claims"] >= 2
     assert ledger.claims(since="2100-01-01") == []
 

@@ -26,6 +26,8 @@ from ..lexicon import NEGATIONS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 JOIN_THRESHOLD = 0.35
+CANDIDATE_TERMS = 8
+MAX_CANDIDATES = 30
 MIN_CLAIM_TERMS = 3  # contents with fewer content words ("it", "the accusations") state no proposition
 SIDES = {"assert": "support", "deny": "deny", "hedge": "hedge", "decline": "decline"}
 OPPOSITE = {"support": "deny", "deny": "support"}
@@ -84,8 +86,13 @@ class ClaimIndex:
         return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
 
     def cosine(self, a: Counter, b: Counter, b_norm: Optional[float] = None) -> float:
-        dot = sum(count * b[t] * self.idf(t) ** 2 for t, count in a.items() if t in b)
-        norm_a = self.norm(a)
+        dot = norm_a = 0.0
+        for term, count in a.items():
+            weight = self.idf(term) ** 2
+            norm_a += count * count * weight
+            if term in b:
+                dot += count * b[term] * weight
+        norm_a = math.sqrt(norm_a)
         norm_b = b_norm if b_norm is not None else self.norm(b)
         return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
@@ -100,13 +107,15 @@ class ClaimIndex:
         return state.norm
 
     def best_claim(self, terms: Counter) -> Optional[tuple[int, float]]:
+        # Candidates come from the statement's rarest terms: common words' postings grow with the
+        # ledger and carry little of the similarity.  Only claims sharing two of them are scored.
+        rarest = sorted(terms, key=lambda t: self.document_frequency[t])[:CANDIDATE_TERMS]
         candidates: Counter = Counter()
-        for term in terms:
+        for term in rarest:
             for claim_id in self.postings.get(term, ()):
                 candidates[claim_id] += 1
-        # Only claims sharing at least two terms can reach the threshold; score the 50 that share most.
         scored = [(self.cosine(terms, self.claims[c].terms, self.centroid_norm(self.claims[c])), c)
-                  for c, shared in candidates.most_common(50) if shared >= 2]
+                  for c, shared in candidates.most_common(MAX_CANDIDATES) if shared >= 2]
         if not scored:
             return None
         similarity, claim_id = max(scored, key=lambda pair: (pair[0], -pair[1]))

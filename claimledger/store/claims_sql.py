@@ -125,6 +125,11 @@ def fts_query(text: str) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
+def fts_phrase(text: str) -> str:
+    """User text as one quoted FTS5 phrase, matched in the content column."""
+    return 'content : "' + " ".join(text.split()).replace('"', '""') + '"'
+
+
 def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: Optional[str] = None,
                 since: Optional[str] = None, search: Optional[str] = None, limit: int = 50, offset: int = 0
                 ) -> list[ClaimSummary]:
@@ -136,12 +141,13 @@ def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: 
     if since:
         where.append("coalesce(c.last_activity, '') >= ?")
         params.append(since)
-    if entity:
-        where.append("c.id IN (SELECT cs.claim_id FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
-                     " WHERE lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?)"
-                     " OR s.content LIKE ? ESCAPE '\\')")
-        like = "%" + entity.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [entity, entity, like]
+    if entity and fts_query(entity):
+        # The entity as speaker, as origin of a relayed statement, or named in the content (FTS phrase).
+        where.append("c.id IN (SELECT cs.claim_id FROM claim_statements cs WHERE cs.statement_id IN ("
+                     " SELECT id FROM statements WHERE speaker_entity = ? COLLATE NOCASE"
+                     " UNION SELECT id FROM statements WHERE origin_speaker = ? COLLATE NOCASE"
+                     " UNION SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
+        params += [entity, entity, fts_phrase(entity)]
     if search and fts_query(search):
         where.append("c.id IN (SELECT cs.claim_id FROM statements_fts f JOIN claim_statements cs"
                      " ON cs.statement_id = f.rowid WHERE statements_fts MATCH ?)")
@@ -234,10 +240,10 @@ def entity_page(conn: sqlite3.Connection, name: str, limit: int = 500) -> Entity
         return [(ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), *r[8:15]), r[15])
                 for r in conn.execute(ENTITY_STATEMENT_SQL.format(condition=condition), (*params, limit))]
 
-    said = rows("lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?)", (name, name))
+    said = rows("s.speaker_entity = ? COLLATE NOCASE OR s.origin_speaker = ? COLLATE NOCASE", (name, name))
     statement_ids = tuple(s.statement_id for s, _ in said)
     about_ids = [r[0] for r in conn.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?",
-                                            (fts_query(name),))] if fts_query(name) else []
+                                            (fts_phrase(name),))] if fts_query(name) else []
     about = [pair for pair in rows(f"s.id IN ({','.join('?' * len(about_ids))})", tuple(about_ids))
              if pair[0].statement_id not in statement_ids] if about_ids else []
     claims = {s.statement_id: claim_id for s, claim_id in said + about if claim_id is not None}

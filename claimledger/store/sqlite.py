@@ -91,6 +91,10 @@ MIGRATIONS = (
         END;
         INSERT INTO statements_fts (statements_fts) VALUES ('rebuild');
     """),
+    ("004_case_insensitive_speaker_indexes", """
+        CREATE INDEX statements_speaker_nocase ON statements(speaker_entity COLLATE NOCASE);
+        CREATE INDEX statements_origin_nocase ON statements(origin_speaker COLLATE NOCASE);
+    """),
 )
 
 
