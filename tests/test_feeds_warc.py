@@ -143,3 +143,30 @@ def test_urls_of_a_feed_and_a_page(server):
     assert [type(r).__name__ for r in results] == ["Article", "NoArticleText", "Article", "Article", "FetchFailed"]
     assert results[3].url == f"{server}/page" or results[3].source == f"{server}/page"
     assert isinstance(results[4], FetchFailed) and "404" in str(results[4])
+
+
+def test_ingest_reports_broken_inputs_and_a_rerun_picks_up_the_fixed_ones(tmp_path):
+    from typer.testing import CliRunner
+
+    from claimledger.interfaces.cli import app
+
+    runner, db = CliRunner(), str(tmp_path / "l.db")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "feed.rss").write_text(RSS[:200], encoding="utf-8")
+    whole = warc_bytes([("https://news.example/one", PAGE), ("https://news.example/two", PAGE.replace("two", "three"))])
+    (inputs / "crawl.warc.gz").write_bytes(whole[:len(whole) - 200])
+    (inputs / "rows.jsonl").write_text('{"title": "no text"}\n{"text": "The mayor said the bridge was safe."}\n',
+                                       encoding="utf-8")
+    first = runner.invoke(app, ["ingest", "--db", db, str(inputs)])
+    assert first.exit_code == 1
+    errors = [line for line in first.stderr.splitlines() if line.startswith("error")]
+    assert any("feed.rss: [E012]" in e for e in errors) and any("crawl.warc.gz: [E013]" in e for e in errors)
+    assert any("rows.jsonl:1: [E005]" in e for e in errors)
+    assert "2 added" in first.stderr  # the jsonl row with text and the WARC record before the cut
+    (inputs / "feed.rss").write_text(RSS, encoding="utf-8")
+    (inputs / "crawl.warc.gz").write_bytes(whole)
+    second = runner.invoke(app, ["ingest", "--db", db, str(inputs)])
+    # Now the two feed entries with text and the second WARC record come in; the feed's empty entry
+    # and the jsonl row without text still fail, and nothing stored before is added twice.
+    assert "3 added" in second.stderr and "2 skipped as duplicate, 2 failed" in second.stderr
