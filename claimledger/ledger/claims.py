@@ -25,7 +25,7 @@ from ..extraction.spans import CLOSE_QUOTES, OPEN_QUOTES, QUOTES
 from ..lexicon import NEGATIONS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
-JOIN_THRESHOLD = 0.35
+JOIN_THRESHOLD = 0.2  # chosen on half of Emergent's claims (ARI 0.698), 0.719 on the other half
 CANDIDATE_TERMS = 8
 MAX_CANDIDATES = 30
 MIN_CLAIM_TERMS = 3  # contents with fewer content words ("it", "the accusations") state no proposition
