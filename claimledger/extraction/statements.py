@@ -149,6 +149,7 @@ def without_addressee(doc: Doc, att: Attribution) -> Attribution:
 def build_statements(doc: Doc, attributions: list[Attribution], resolver: SpeakerResolver,
                      dates: list[DateMention]) -> list[Statement]:
     statements: list[Statement] = []
+    text = doc.text  # Doc.text joins every token on each call
     kept = [without_addressee(doc, a) for a in attributions if not describes_evidence(doc, a)]
     for att in sorted(kept, key=lambda a: a.cue[0]):
         source_span = doc[att.source[0]:att.source[1]] if att.source else None
@@ -164,10 +165,10 @@ def build_statements(doc: Doc, attributions: list[Attribution], resolver: Speake
             role=speaker.role,
             affiliation=speaker.affiliation,
             affiliation_country=speaker.affiliation_country,
-            cue=doc.text[cue_chars[0]:cue_chars[1]],
+            cue=text[cue_chars[0]:cue_chars[1]],
             cue_span=cue_chars,
             cue_lemma=doc[att.cue_head].lemma_.lower(),
-            content=doc.text[content_chars[0]:content_chars[1]],
+            content=text[content_chars[0]:content_chars[1]],
             content_span=content_chars,
             direct=is_quoted(doc, att.content),
             stance=stance_of(doc, att),
