@@ -116,21 +116,6 @@ def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL
     raise typer.Exit(1 if summary.failed else 0)
 
 
-@app.command()
-def ledger(db: Path = DB, limit: Optional[int] = typer.Option(None, "--limit", help="Show at most N statements.")) -> None:
-    """Print the ledger: every stored statement, grouped by speaker, oldest first."""
-    if not db.exists():
-        fail_on_library_error(LedgerError(str(db), problem="no such ledger file (run `claimledger ingest` first)"))
-    with Ledger(db) as store:
-        table = Table(title=f"claimledger: {db}")
-        for column in ("speaker", "affiliation", "stance", "content", "said on", "outlet / source"):
-            table.add_column(column, overflow="fold")
-        for row in store.rows(limit):
-            table.add_row(row.speaker_entity or "—", row.affiliation or "", row.stance, row.content,
-                          row.date or row.published or "", row.outlet or Path(row.source).name)
-        out.print(table)
-
-
 def open_ledger(db: Path) -> Ledger:
     if not db.exists():
         fail_on_library_error(LedgerError(str(db), problem="no such ledger file (run `claimledger ingest` first)"))
@@ -138,6 +123,19 @@ def open_ledger(db: Path) -> Ledger:
         return Ledger(db)
     except ClaimledgerError as error:
         fail_on_library_error(error)
+
+
+@app.command()
+def ledger(db: Path = DB, limit: Optional[int] = typer.Option(None, "--limit", help="Show at most N statements.")) -> None:
+    """Print the ledger: every stored statement, grouped by speaker, oldest first."""
+    with open_ledger(db) as store:
+        table = Table(title=f"claimledger: {db}")
+        for column in ("speaker", "affiliation", "stance", "content", "said on", "outlet / source"):
+            table.add_column(column, overflow="fold")
+        for row in store.rows(limit):
+            table.add_row(row.speaker_entity or "—", row.affiliation or "", row.stance, row.content,
+                          row.date or row.published or "", row.outlet or Path(row.source).name)
+        out.print(table)
 
 
 STATUS = typer.Option(None, "--status", help="Only claims with this status: " + ", ".join(STATUSES) + ".")

@@ -29,7 +29,7 @@ JOIN_THRESHOLD = 0.2  # chosen on half of Emergent's claims (ARI 0.698), 0.719 o
 CANDIDATE_TERMS = 8
 MAX_CANDIDATES = 30
 MIN_CLAIM_TERMS = 3  # contents with fewer content words ("it", "the accusations") state no proposition
-SIDES = {"assert": "support", "deny": "deny", "hedge": "hedge", "decline": "decline"}
+SIDES = {"assert": "support", "deny": "deny", "hedge": "hedge", "decline": "decline"}  # speaker stance -> side
 OPPOSITE = {"support": "deny", "deny": "support"}
 PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "them", "his", "her", "its"}
 
@@ -170,7 +170,7 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
     Returns the assignments and the next free claim id.
     """
     assignments: list[Assignment] = []
-    pending_anaphora: list[tuple[int, str, str]] = []  # short denials before any claim: they join the first
+    pending_anaphora: list[tuple[int, str]] = []  # short denials before any claim: they join the first
     last_claim: Optional[int] = None
     for statement_id, content, stance in statements:
         terms = claim_terms(content)
@@ -178,7 +178,7 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
             if stance in ("deny", "decline") and last_claim is not None:
                 assignments.append(Assignment(statement_id, last_claim, SIDES[stance], 0.0))
             elif stance in ("deny", "decline"):
-                pending_anaphora.append((statement_id, content, stance))
+                pending_anaphora.append((statement_id, stance))
             continue
         index.observe(terms)
         found = index.best_claim(terms)
@@ -191,7 +191,7 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
         assignments.append(Assignment(statement_id, claim_id, side_of(stance, content, index.claims[claim_id].canonical),
                                       round(similarity, 3)))
         last_claim = claim_id
-        for anaphor_id, _content, anaphor_stance in pending_anaphora:
+        for anaphor_id, anaphor_stance in pending_anaphora:
             assignments.append(Assignment(anaphor_id, claim_id, SIDES[anaphor_stance], 0.0))
         pending_anaphora = []
     return assignments, next_claim_id

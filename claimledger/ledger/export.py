@@ -12,7 +12,6 @@ from dataclasses import asdict
 from typing import Iterable, TextIO
 from xml.sax.saxutils import escape
 
-FORMATS = ("jsonl", "csv", "graphml", "claimreview")
 CSV_COLUMNS = ("id", "canonical", "status", "support_raw", "support_independent", "deny_raw", "deny_independent",
                "hedge_raw", "decline_raw", "statements", "first_seen", "last_activity")
 STATUS_RATINGS = {"denied": 1, "contested": 2, "unverified": 3, "corroborated": 4}
@@ -110,3 +109,4 @@ def write_claimreview(pages: Iterable, out: TextIO) -> int:
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "graphml": write_graphml, "claimreview": write_claimreview}
+FORMATS = tuple(WRITERS)

@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from ..schema import Statement
+
 STATUSES = ("unverified", "corroborated", "contested", "denied")
 
 
@@ -31,6 +33,30 @@ class Member:
     origin_speaker: Optional[str]  # speaker of the innermost relayed statement
     anonymous: bool
     relayed_by: Optional[str]  # who relayed it, when the member reached us through a relay
+
+
+def origins(statements: list[Statement]) -> list[tuple[Optional[str], bool, Optional[str]]]:
+    """Per statement: the origin speaker, whether the origin is anonymous, and the relay (if any).
+
+    ``via`` points from a relayed statement to the one relaying it, so a statement that
+    others point at is a relay and its origin is the innermost statement of that chain.
+    """
+    relayed_in: dict[int, int] = {}
+    for index, statement in enumerate(statements):
+        if statement.via is not None and statement.via not in relayed_in:
+            relayed_in[statement.via] = index
+    found = []
+    for index, statement in enumerate(statements):
+        origin, seen = index, {index}
+        while origin in relayed_in and relayed_in[origin] not in seen:
+            origin = relayed_in[origin]
+            seen.add(origin)
+        inner = statements[origin]
+        origin_speaker = inner.speaker_entity or inner.speaker
+        relay = statement.speaker_entity or statement.speaker
+        # "The Pentagon said it had seen ...": a speaker restating itself relays nothing.
+        found.append((origin_speaker, inner.anonymous, relay if relay != origin_speaker and origin != index else None))
+    return found
 
 
 def speaker_key(name: str) -> str:

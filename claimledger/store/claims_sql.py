@@ -4,39 +4,16 @@ inside its transactions."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
+from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
-from ..schema import Statement
 
-SIDES = ("support", "deny", "hedge", "decline")
-
-
-def origins(statements: list[Statement]) -> list[tuple[Optional[str], bool, Optional[str]]]:
-    """Per statement: the origin speaker, whether the origin is anonymous, and the relay (if any).
-
-    ``via`` points from a relayed statement to the one relaying it, so a statement that
-    others point at is a relay and its origin is the innermost statement of that chain.
-    """
-    relayed_in: dict[int, int] = {}
-    for index, statement in enumerate(statements):
-        if statement.via is not None and statement.via not in relayed_in:
-            relayed_in[statement.via] = index
-    found = []
-    for index, statement in enumerate(statements):
-        origin, seen = index, {index}
-        while origin in relayed_in and relayed_in[origin] not in seen:
-            origin = relayed_in[origin]
-            seen.add(origin)
-        inner = statements[origin]
-        origin_speaker = inner.speaker_entity or inner.speaker
-        relay = statement.speaker_entity or statement.speaker
-        # "The Pentagon said it had seen ...": a speaker restating itself relays nothing.
-        found.append((origin_speaker, inner.anonymous, relay if relay != origin_speaker and origin != index else None))
-    return found
+SIDES = tuple(SIDE_OF_STANCE.values())
 
 
 def load_index(conn: sqlite3.Connection) -> tuple[ClaimIndex, int]:
@@ -58,13 +35,12 @@ def assign_article(conn: sqlite3.Connection, index: ClaimIndex, next_claim_id: i
     statements = conn.execute("SELECT id, content, stance FROM statements WHERE article_id = ? ORDER BY position",
                               (article_id,)).fetchall()
     assignments, next_claim_id = assign_statements(index, statements, next_claim_id)
-    for a in assignments:
-        if conn.execute("SELECT 1 FROM claims WHERE id = ?", (a.claim_id,)).fetchone() is None:
-            conn.execute("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')", (a.claim_id,))
+    touched = {a.claim_id for a in assignments}
+    conn.executemany("INSERT OR IGNORE INTO claims (id, canonical, status) VALUES (?, '', 'unverified')",
+                     [(claim_id,) for claim_id in touched])
     conn.executemany("INSERT OR REPLACE INTO claim_statements (statement_id, claim_id, side, similarity)"
                      " VALUES (?, ?, ?, ?)", [(a.statement_id, a.claim_id, a.side, a.similarity) for a in assignments])
     conn.execute("UPDATE articles SET claims_assigned = 1 WHERE id = ?", (article_id,))
-    touched = {a.claim_id for a in assignments}
     conn.executemany("UPDATE claims SET canonical = ? WHERE id = ?",
                      [(index.claims[c].canonical, c) for c in touched if c in index.claims])
     return touched, next_claim_id
@@ -184,32 +160,44 @@ class ClaimPage:
     evidence: list[dict] = field(default_factory=list)
 
 
-def claim_page(conn: sqlite3.Connection, claim_id: int) -> Optional[ClaimPage]:
-    import json
+STATEMENT_SQL = """
+    SELECT s.id, coalesce(cs.side, ''), s.speaker_entity, s.affiliation, s.anonymous, s.content, s.content_start,
+           s.content_end, coalesce(s.date, a.published), a.id, a.source, a.outlet, s.origin_speaker, s.relayed_by,
+           a.copy_of, cs.claim_id, s.position
+    FROM statements s JOIN articles a ON a.id = s.article_id
+    LEFT JOIN claim_statements cs ON cs.statement_id = s.id
+    WHERE {condition}
+    ORDER BY coalesce(s.date, a.published), a.id, s.position LIMIT ?"""
 
+
+def statement_rows(conn: sqlite3.Connection, condition: str, params: tuple, limit: int = -1
+                   ) -> list[tuple[ClaimStatement, Optional[int], int]]:
+    """Statements matching ``condition``, oldest first, each with its claim id and its position in its article."""
+    return [(ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), *r[8:15]), r[15], r[16])
+            for r in conn.execute(STATEMENT_SQL.format(condition=condition), (*params, limit))]
+
+
+def extractions(conn: sqlite3.Connection, article_ids: set[int]) -> Iterator[tuple[int, dict]]:
+    """The stored extraction record of each article."""
+    if article_ids:
+        marks = ",".join("?" * len(article_ids))
+        for article_id, extraction in conn.execute(f"SELECT id, extraction FROM articles WHERE id IN ({marks})",
+                                                   tuple(article_ids)):
+            yield article_id, json.loads(extraction)
+
+
+def claim_page(conn: sqlite3.Connection, claim_id: int) -> Optional[ClaimPage]:
     row = conn.execute(f"SELECT {SUMMARY_COLUMNS} FROM claims WHERE id = ?", (claim_id,)).fetchone()
     if row is None:
         return None
-    statements = [ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), r[8], r[9], r[10], r[11],
-                                 r[12], r[13], r[14]) for r in conn.execute(
-        "SELECT s.id, cs.side, s.speaker_entity, s.affiliation, s.anonymous, s.content, s.content_start,"
-        " s.content_end, coalesce(s.date, a.published), a.id, a.source, a.outlet, s.origin_speaker, s.relayed_by,"
-        " a.copy_of FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
-        " JOIN articles a ON a.id = s.article_id WHERE cs.claim_id = ?"
-        " ORDER BY coalesce(s.date, a.published), a.id, s.position", (claim_id,))]
+    rows = statement_rows(conn, "cs.claim_id = ?", (claim_id,))
     found = members(conn, claim_id)
     merged = {side: count_side(m for m, _ in found if m.side == side).merged for side in SIDES}
-    positions = set(conn.execute(
-        "SELECT s.article_id, s.position FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
-        " WHERE cs.claim_id = ?", (claim_id,)).fetchall())
-    evidence = []
-    for article_id, extraction in conn.execute(
-            "SELECT DISTINCT a.id, a.extraction FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
-            " JOIN articles a ON a.id = s.article_id WHERE cs.claim_id = ?", (claim_id,)):
-        for item in json.loads(extraction).get("evidence", []):
-            if (article_id, item.get("statement")) in positions:
-                evidence.append({"article_id": article_id, **item})
-    return ClaimPage(ClaimSummary(*row), statements, merged, evidence)
+    positions = {(s.article_id, position) for s, _, position in rows}
+    evidence = [{"article_id": article_id, **item}
+                for article_id, record in extractions(conn, {s.article_id for s, _, _ in rows})
+                for item in record.get("evidence", []) if (article_id, item.get("statement")) in positions]
+    return ClaimPage(ClaimSummary(*row), [s for s, _, _ in rows], merged, evidence)
 
 
 @dataclass
@@ -217,41 +205,22 @@ class EntityPage:
     name: str
     said: list[ClaimStatement]  # statements whose speaker or origin is the entity
     said_about: list[ClaimStatement]  # statements by others whose content names it
-    claims: dict[int, str]  # claim id -> side, per statement id
+    claims: dict[int, int]  # statement id -> the claim it is on
     places: list[str]
     dates: list[str]
 
 
-ENTITY_STATEMENT_SQL = """
-    SELECT s.id, coalesce(cs.side, ''), s.speaker_entity, s.affiliation, s.anonymous, s.content, s.content_start,
-           s.content_end, coalesce(s.date, a.published), a.id, a.source, a.outlet, s.origin_speaker, s.relayed_by,
-           a.copy_of, cs.claim_id
-    FROM statements s JOIN articles a ON a.id = s.article_id
-    LEFT JOIN claim_statements cs ON cs.statement_id = s.id
-    WHERE {condition}
-    ORDER BY coalesce(s.date, a.published), a.id, s.position LIMIT ?"""
-
-
 def entity_page(conn: sqlite3.Connection, name: str, limit: int = 500) -> EntityPage:
     """What an entity said (as speaker or origin of a relayed statement) and what others said about it."""
-    import json
-
-    def rows(condition: str, params: tuple) -> list[tuple[ClaimStatement, Optional[int]]]:
-        return [(ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), *r[8:15]), r[15])
-                for r in conn.execute(ENTITY_STATEMENT_SQL.format(condition=condition), (*params, limit))]
-
-    said = rows("s.speaker_entity = ? COLLATE NOCASE OR s.origin_speaker = ? COLLATE NOCASE", (name, name))
-    statement_ids = tuple(s.statement_id for s, _ in said)
-    about_ids = [r[0] for r in conn.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?",
-                                            (fts_phrase(name),))] if fts_query(name) else []
-    about = [pair for pair in rows(f"s.id IN ({','.join('?' * len(about_ids))})", tuple(about_ids))
-             if pair[0].statement_id not in statement_ids] if about_ids else []
-    claims = {s.statement_id: claim_id for s, claim_id in said + about if claim_id is not None}
+    said = statement_rows(conn, "s.speaker_entity = ? COLLATE NOCASE OR s.origin_speaker = ? COLLATE NOCASE",
+                          (name, name), limit)
+    statement_ids = {s.statement_id for s, _, _ in said}
+    about = statement_rows(conn, "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
+                           (fts_phrase(name),), limit) if fts_query(name) else []
+    about = [row for row in about if row[0].statement_id not in statement_ids]
+    claims = {s.statement_id: claim_id for s, claim_id, _ in said + about if claim_id is not None}
     places, dates = set(), set()
-    articles = {s.article_id for s, _ in said}
-    for (extraction,) in conn.execute(f"SELECT extraction FROM articles WHERE id IN ({','.join('?' * len(articles))})",
-                                      tuple(articles)) if articles else []:
-        record = json.loads(extraction)
+    for _, record in extractions(conn, {s.article_id for s, _, _ in said}):
         places.update(p["name"] for p in record.get("places", []))
         dates.update(d["value"] for d in record.get("dates", []) if d.get("value"))
-    return EntityPage(name, [s for s, _ in said], [s for s, _ in about], claims, sorted(places), sorted(dates))
+    return EntityPage(name, [s for s, _, _ in said], [s for s, _, _ in about], claims, sorted(places), sorted(dates))

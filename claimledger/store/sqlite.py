@@ -16,6 +16,7 @@ from typing import Iterator, Optional, Union
 
 from ..errors import LedgerError
 from ..ledger.claims import ClaimIndex
+from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, signature, to_blob
 from ..schema import Article, Extraction, Statement
 from . import claims_sql
@@ -202,7 +203,7 @@ class Ledger:
             [(article_id, i, s.speaker, s.speaker_entity, int(s.anonymous), s.affiliation, s.role, s.cue,
               s.cue_lemma, s.content, s.stance, json.dumps(s.hedges), s.date, s.medium, s.via, int(s.direct),
               s.content_span[0], s.content_span[1], origin, int(anonymous), relay)
-             for i, (s, (origin, anonymous, relay)) in enumerate(zip(statements, claims_sql.origins(statements)))])
+             for i, (s, (origin, anonymous, relay)) in enumerate(zip(statements, origins(statements)))])
 
     def claim_index(self) -> tuple[ClaimIndex, int]:
         """The claim index (and next claim id), built on first use; articles stored before
