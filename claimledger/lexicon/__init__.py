@@ -41,3 +41,5 @@ WEEKDAYS = WORDS["weekdays"]
 NEGATIONS = frozenset(WORDS["negations"])
 COUNTRY_ALIASES = WORDS["country_aliases"]
 DEMONYMS = WORDS["demonyms"]
+STANCE_HEDGE_WORDS = tuple(WORDS["stance_hedge_words"])
+STANCE_REFUTE_WORDS = tuple(WORDS["stance_refute_words"])

@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
+from ..ledger.article_stance import article_stances
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
@@ -44,6 +45,21 @@ def assign_article(conn: sqlite3.Connection, index: ClaimIndex, next_claim_id: i
     conn.executemany("UPDATE claims SET canonical = ? WHERE id = ?",
                      [(index.claims[c].canonical, c) for c in touched if c in index.claims])
     return touched, next_claim_id
+
+
+def assign_article_stances(conn: sqlite3.Connection, article_id: int) -> None:
+    """The article's own stance toward each claim its statements joined, judged against the
+    content of its first statement on that claim."""
+    title = conn.execute("SELECT title FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+    first_content: dict[int, str] = {}
+    for claim_id, content in conn.execute(
+            "SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+            " WHERE s.article_id = ? ORDER BY s.position", (article_id,)):
+        first_content.setdefault(claim_id, content)
+    judged = article_stances(title, list(first_content.values()))
+    conn.executemany("INSERT OR REPLACE INTO article_claims (article_id, claim_id, stance, basis) VALUES (?, ?, ?, ?)",
+                     [(article_id, claim_id, stance, basis) for claim_id, (stance, basis) in zip(first_content, judged)])
+    conn.execute("UPDATE articles SET stances_assigned = 1 WHERE id = ?", (article_id,))
 
 
 MEMBER_SQL = """
@@ -107,8 +123,8 @@ def fts_phrase(text: str) -> str:
 
 
 def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: Optional[str] = None,
-                since: Optional[str] = None, search: Optional[str] = None, limit: int = 50, offset: int = 0
-                ) -> list[ClaimSummary]:
+                since: Optional[str] = None, search: Optional[str] = None, limit: int = 50, offset: int = 0,
+                until: Optional[str] = None) -> list[ClaimSummary]:
     """Claims, most independently supported or denied first, filtered as asked."""
     where, params = ["c.statements > 0"], []
     if status:
@@ -117,6 +133,9 @@ def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: 
     if since:
         where.append("coalesce(c.last_activity, '') >= ?")
         params.append(since)
+    if until:
+        where.append("c.first_seen <= ?")
+        params.append(until)
     if entity and fts_query(entity):
         # The entity as speaker, as origin of a relayed statement, or named in the content (FTS phrase).
         where.append("c.id IN (SELECT cs.claim_id FROM claim_statements cs WHERE cs.statement_id IN ("
@@ -153,11 +172,25 @@ class ClaimStatement:
 
 
 @dataclass
+class ArticleOnClaim:
+    """An article that touches a claim, with its own stance (for / against / observing)."""
+
+    article_id: int
+    title: Optional[str]
+    source: str
+    outlet: Optional[str]
+    published: Optional[str]
+    stance: str
+    basis: str
+
+
+@dataclass
 class ClaimPage:
     summary: ClaimSummary
     statements: list[ClaimStatement]
     merged: dict[str, list[str]] = field(default_factory=dict)
     evidence: list[dict] = field(default_factory=list)
+    articles: list[ArticleOnClaim] = field(default_factory=list)
 
 
 STATEMENT_SQL = """
@@ -167,14 +200,14 @@ STATEMENT_SQL = """
     FROM statements s JOIN articles a ON a.id = s.article_id
     LEFT JOIN claim_statements cs ON cs.statement_id = s.id
     WHERE {condition}
-    ORDER BY coalesce(s.date, a.published), a.id, s.position LIMIT ?"""
+    ORDER BY coalesce(s.date, a.published), a.id, s.position LIMIT ? OFFSET ?"""
 
 
-def statement_rows(conn: sqlite3.Connection, condition: str, params: tuple, limit: int = -1
+def statement_rows(conn: sqlite3.Connection, condition: str, params: tuple, limit: int = -1, offset: int = 0
                    ) -> list[tuple[ClaimStatement, Optional[int], int]]:
     """Statements matching ``condition``, oldest first, each with its claim id and its position in its article."""
     return [(ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), *r[8:15]), r[15], r[16])
-            for r in conn.execute(STATEMENT_SQL.format(condition=condition), (*params, limit))]
+            for r in conn.execute(STATEMENT_SQL.format(condition=condition), (*params, limit, offset))]
 
 
 def extractions(conn: sqlite3.Connection, article_ids: set[int]) -> Iterator[tuple[int, dict]]:
@@ -197,7 +230,10 @@ def claim_page(conn: sqlite3.Connection, claim_id: int) -> Optional[ClaimPage]:
     evidence = [{"article_id": article_id, **item}
                 for article_id, record in extractions(conn, {s.article_id for s, _, _ in rows})
                 for item in record.get("evidence", []) if (article_id, item.get("statement")) in positions]
-    return ClaimPage(ClaimSummary(*row), [s for s, _, _ in rows], merged, evidence)
+    articles = [ArticleOnClaim(*r) for r in conn.execute(
+        "SELECT a.id, a.title, a.source, a.outlet, a.published, ac.stance, ac.basis FROM article_claims ac"
+        " JOIN articles a ON a.id = ac.article_id WHERE ac.claim_id = ? ORDER BY a.published, a.id", (claim_id,))]
+    return ClaimPage(ClaimSummary(*row), [s for s, _, _ in rows], merged, evidence, articles)
 
 
 @dataclass

@@ -96,6 +96,17 @@ MIGRATIONS = (
         CREATE INDEX statements_speaker_nocase ON statements(speaker_entity COLLATE NOCASE);
         CREATE INDEX statements_origin_nocase ON statements(origin_speaker COLLATE NOCASE);
     """),
+    ("005_article_stances", """
+        CREATE TABLE article_claims (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            stance TEXT NOT NULL,
+            basis TEXT NOT NULL,
+            PRIMARY KEY (article_id, claim_id)
+        );
+        CREATE INDEX article_claims_claim ON article_claims(claim_id);
+        ALTER TABLE articles ADD COLUMN stances_assigned INTEGER NOT NULL DEFAULT 0;
+    """),
 )
 
 
@@ -121,9 +132,11 @@ class LedgerRow:
 class Ledger:
     """A claimledger database file (or ``:memory:``)."""
 
-    def __init__(self, path: Union[str, Path] = DEFAULT_DB) -> None:
+    def __init__(self, path: Union[str, Path] = DEFAULT_DB, check_same_thread: bool = True) -> None:
+        """``check_same_thread=False`` lets a server share it between threads; the caller then
+        serialises access (one writer at a time)."""
         try:
-            self.conn = sqlite3.connect(str(path))
+            self.conn = sqlite3.connect(str(path), check_same_thread=check_same_thread)
             self.conn.execute("PRAGMA foreign_keys = ON")
             # WAL with synchronous=NORMAL: a crash never corrupts or half-writes an article, and a commit
             # per article costs no fsync (only a power cut may drop the last commits, which a re-run re-adds).
@@ -164,8 +177,12 @@ class Ledger:
         self.close()
 
     def has_article(self, text: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?",
-                                 (content_hash(text),)).fetchone() is not None
+        return self.article_id(text) is not None
+
+    def article_id(self, text: str) -> Optional[int]:
+        """The id of the stored article with this text (whitespace-normalised), if any."""
+        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash(text),)).fetchone()
+        return row[0] if row else None
 
     def add(self, article: Article, extraction: Extraction) -> Optional[int]:
         """Store an article and its extraction; None when the same text is already stored."""
@@ -207,7 +224,7 @@ class Ledger:
 
     def claim_index(self) -> tuple[ClaimIndex, int]:
         """The claim index (and next claim id), built on first use; articles stored before
-        claims existed (migration 003) are assigned here, once."""
+        claims (migration 003) or article stances (005) existed are assigned here, once."""
         if self._claims is None:
             self._claims = claims_sql.load_index(self.conn)
             pending = self.conn.execute("SELECT id FROM articles WHERE claims_assigned = 0 ORDER BY id").fetchall()
@@ -215,6 +232,10 @@ class Ledger:
                 with self.conn:
                     self.backfill_statements(article_id)
                     self.assign_claims(article_id)
+            unjudged = self.conn.execute("SELECT id FROM articles WHERE stances_assigned = 0 ORDER BY id").fetchall()
+            for (article_id,) in unjudged:
+                with self.conn:
+                    claims_sql.assign_article_stances(self.conn, article_id)
         return self._claims
 
     def backfill_statements(self, article_id: int) -> None:
@@ -231,6 +252,7 @@ class Ledger:
         index, next_id = self._claims
         touched, next_id = claims_sql.assign_article(self.conn, index, next_id, article_id)
         self._claims = (index, next_id)
+        claims_sql.assign_article_stances(self.conn, article_id)
         for claim_id in touched:
             claims_sql.refresh_claim(self.conn, claim_id)
 

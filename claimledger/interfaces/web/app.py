@@ -1,0 +1,66 @@
+"""The web app and HTTP API over a ledger: ``create_app(db)`` for uvicorn or tests.
+
+Every asset is served by the app itself: its own CSS and scripts, and Plotly's bundle from the
+``plotly`` package installed by pip.  Nothing is fetched from elsewhere."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Optional
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from .access import LedgerAccess
+from .security import DEFAULT_MAX_BODY, GuardMiddleware, new_token
+
+STATIC = Path(__file__).parent / "static"
+
+
+def plotly_bundle() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def create_app(db: Path, token: Optional[str] = None, reads_need_token: bool = False,
+               max_body: int = DEFAULT_MAX_BODY, model: Optional[str] = None) -> FastAPI:
+    """The app over the ledger at ``db``; writing needs ``token`` (a random one when not given)."""
+    from . import api, pages
+
+    access = LedgerAccess(db, model)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        access.close()
+
+    app = FastAPI(title="claimledger", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="The claim ledger as JSON. Reading is open on loopback; writing needs the token "
+                              f"(Authorization: Bearer TOKEN). Request bodies are limited to {max_body} bytes.")
+    app.state.access = access
+    app.state.token = token or new_token()
+    app.state.reads_need_token = reads_need_token
+    app.add_middleware(GuardMiddleware, max_body=max_body)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    bundle = plotly_bundle()
+
+    @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(bundle, media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, error: HTTPException):
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+        return pages.render(request, "error.html", status_code=error.status_code, status=error.status_code,
+                            detail=error.detail)
+
+    return app
+

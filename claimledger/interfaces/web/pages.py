@@ -1,0 +1,99 @@
+"""Server-rendered pages: the claim board, claim, article and entity pages, and the ingest form.
+Templates autoescape everything they show; plot data travels as JSON in a data block that the
+page's own script (no inline script: the CSP forbids it) hands to Plotly."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from ...errors import ClaimledgerError
+from ...ingest.readers import decode_text
+from ...ledger.independence import STATUSES
+from ...schema import Article
+from ...store import browse_sql, claims_sql
+from .api import store_article
+from .charts import chain_graph, timeline
+from .highlight import KINDS, runs
+from .security import check_read, check_token
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+router = APIRouter(dependencies=[Depends(check_read)], include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None,
+          since: Optional[date] = None, until: Optional[date] = None, q: Optional[str] = None,
+          page: int = Query(1, ge=1)):
+    status = status if status in STATUSES else None
+    found = claims_sql.list_claims(request.app.state.access.reader(), entity=entity or None, status=status,
+                                   since=since and since.isoformat(), until=until and until.isoformat(),
+                                   search=q or None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    filters = {"status": status or "", "entity": entity or "", "since": since or "", "until": until or "", "q": q or ""}
+    return render(request, "board.html", claims=found[:PAGE_SIZE], statuses=STATUSES, filters=filters, page=page,
+                  more=len(found) > PAGE_SIZE)
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim(request: Request, claim_id: int):
+    found = claims_sql.claim_page(request.app.state.access.reader(), claim_id)
+    if found is None:
+        raise HTTPException(404, f"no claim {claim_id}")
+    sides = {side: [s for s in found.statements if s.side == side] for side in ("support", "deny", "hedge", "decline")}
+    return render(request, "claim.html", page=found, c=found.summary, sides=sides,
+                  charts={"timeline": timeline(found), "chains": chain_graph(found)})
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=1)):
+    found = browse_sql.list_articles(request.app.state.access.reader(), q or None, PAGE_SIZE + 1,
+                                     (page - 1) * PAGE_SIZE)
+    return render(request, "articles.html", articles=found[:PAGE_SIZE], q=q or "", page=page,
+                  more=len(found) > PAGE_SIZE)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: int):
+    found = browse_sql.article_page(request.app.state.access.reader(), article_id)
+    if found is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return render(request, "article.html", a=found, s=found.summary, runs=runs(found.text, found.extraction),
+                  kinds=KINDS, statements=found.extraction.get("statements", []))
+
+
+@router.get("/entities/{name:path}", response_class=HTMLResponse)
+def entity(request: Request, name: str):
+    found = claims_sql.entity_page(request.app.state.access.reader(), name)
+    return render(request, "entity.html", e=found)
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest_form(request: Request):
+    return render(request, "ingest.html", error=None)
+
+
+@router.post("/ingest", response_class=HTMLResponse)
+def ingest(request: Request, token: str = Form(""), text: str = Form(""), title: str = Form(""),
+                 upload: Optional[UploadFile] = File(None)):
+    check_token(request, token)
+    source = "web form"
+    try:
+        if upload is not None and upload.filename:
+            source = upload.filename
+            text = decode_text(upload.file.read(), upload.filename)
+        stored = store_article(request, Article(text=text, source=source, title=title or None))
+    except ClaimledgerError as error:
+        return render(request, "ingest.html", status_code=422, error=str(error))
+    except HTTPException as error:
+        return render(request, "ingest.html", status_code=error.status_code, error=f"{source}: {error.detail}")
+    return RedirectResponse(f"/articles/{stored['id']}", status_code=303)

@@ -1,0 +1,127 @@
+"""Browsing the SQLite ledger: articles, statements, entities and search, the queries behind the
+HTTP API and the web pages.  Functions take an open connection and return dataclasses."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .claims_sql import ClaimStatement, ClaimSummary, fts_query, list_claims, statement_rows
+
+
+@dataclass
+class ArticleSummary:
+    id: int
+    title: Optional[str]
+    source: str
+    url: Optional[str]
+    outlet: Optional[str]
+    published: Optional[str]
+    statements: int
+    copy_of: Optional[int]
+
+
+@dataclass
+class ArticleClaim:
+    claim_id: int
+    canonical: str
+    status: str
+    stance: str  # the article's own stance toward the claim
+    basis: str
+
+
+@dataclass
+class ArticlePage:
+    summary: ArticleSummary
+    text: str
+    dateline: Optional[str]
+    extraction: dict
+    statements: list[ClaimStatement]
+    claims: list[ArticleClaim]
+    copies: list[tuple[int, str, float]] = field(default_factory=list)
+
+
+@dataclass
+class EntitySummary:
+    name: str
+    statements: int
+    articles: int
+
+
+ARTICLE_COLUMNS = ("a.id, a.title, a.source, a.url, a.outlet, a.published,"
+                   " (SELECT count(*) FROM statements s WHERE s.article_id = a.id), a.copy_of")
+
+
+def list_articles(conn: sqlite3.Connection, search: Optional[str] = None, limit: int = 50, offset: int = 0
+                  ) -> list[ArticleSummary]:
+    """Articles, newest first; ``search`` matches words of their statements (FTS5)."""
+    where, params = "", []
+    if search and fts_query(search):
+        where = ("WHERE a.id IN (SELECT s.article_id FROM statements s WHERE s.id IN"
+                 " (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
+        params.append(fts_query(search))
+    sql = (f"SELECT {ARTICLE_COLUMNS} FROM articles a {where}"
+           " ORDER BY coalesce(a.published, '') DESC, a.id DESC LIMIT ? OFFSET ?")
+    return [ArticleSummary(*row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
+
+
+def article_page(conn: sqlite3.Connection, article_id: int) -> Optional[ArticlePage]:
+    row = conn.execute(f"SELECT {ARTICLE_COLUMNS}, a.text, a.dateline, a.extraction FROM articles a WHERE a.id = ?",
+                       (article_id,)).fetchone()
+    if row is None:
+        return None
+    statements = [s for s, _, _ in statement_rows(conn, "s.article_id = ?", (article_id,))]
+    statements.sort(key=lambda s: s.content_span)
+    claims = [ArticleClaim(*r) for r in conn.execute(
+        "SELECT c.id, c.canonical, c.status, ac.stance, ac.basis FROM article_claims ac JOIN claims c"
+        " ON c.id = ac.claim_id WHERE ac.article_id = ? ORDER BY c.id", (article_id,))]
+    copies = conn.execute("SELECT id, source, copy_similarity FROM articles WHERE copy_of = ? ORDER BY id",
+                          (article_id,)).fetchall()
+    return ArticlePage(ArticleSummary(*row[:8]), row[8], row[9], json.loads(row[10]), statements, claims,
+                       [tuple(c) for c in copies])
+
+
+def list_statements(conn: sqlite3.Connection, speaker: Optional[str] = None, side: Optional[str] = None,
+                    claim_id: Optional[int] = None, limit: int = 50, offset: int = 0) -> list[ClaimStatement]:
+    """Statements, oldest first, filtered by speaker (or origin speaker), side on their claim, or claim."""
+    conditions, params = ["1"], []
+    if speaker:
+        conditions.append("(s.speaker_entity = ? COLLATE NOCASE OR s.origin_speaker = ? COLLATE NOCASE)")
+        params += [speaker, speaker]
+    if side:
+        conditions.append("cs.side = ?")
+        params.append(side)
+    if claim_id is not None:
+        conditions.append("cs.claim_id = ?")
+        params.append(int(claim_id))
+    return [s for s, _, _ in statement_rows(conn, " AND ".join(conditions), tuple(params), int(limit), int(offset))]
+
+
+def list_entities(conn: sqlite3.Connection, search: Optional[str] = None, limit: int = 50, offset: int = 0
+                  ) -> list[EntitySummary]:
+    """Speakers, most statements first; ``search`` keeps names containing the text."""
+    where, params = "WHERE speaker_entity IS NOT NULL", []
+    if search:
+        where += " AND speaker_entity LIKE ? ESCAPE '\\'"
+        params.append("%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    sql = (f"SELECT min(speaker_entity), count(*), count(DISTINCT article_id) FROM statements {where}"
+           " GROUP BY speaker_entity COLLATE NOCASE ORDER BY count(*) DESC, min(speaker_entity) LIMIT ? OFFSET ?")
+    return [EntitySummary(*row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
+
+
+@dataclass
+class SearchResults:
+    query: str
+    claims: list[ClaimSummary]
+    statements: list[ClaimStatement]
+
+
+def search(conn: sqlite3.Connection, query: str, limit: int = 20) -> SearchResults:
+    """Claims and statements whose words match every term of ``query`` (FTS5, terms quoted)."""
+    if not fts_query(query):
+        return SearchResults(query, [], [])
+    statements = [s for s, _, _ in statement_rows(
+        conn, "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)", (fts_query(query),), limit)]
+    return SearchResults(query, list_claims(conn, search=query, limit=limit), statements)

@@ -1,0 +1,163 @@
+"""The stance models and the `eval` commands, on headlines and bodies written for these tests."""
+
+import csv
+import sqlite3
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from claimledger.errors import MalformedDataset
+from claimledger.evaluation.stance import FncPair, fnc_claim_groups, held_out_groups, read_emergent
+from claimledger.ingest.batch import ingest_paths
+from claimledger.interfaces.cli import app
+from claimledger.ledger.article_stance import article_stances
+from claimledger.stance import headline_stance_model
+from claimledger.stance.headline import cut_tree
+from claimledger.stance.text import TfidfSpace
+from claimledger.store.sqlite import MIGRATIONS, Ledger
+
+runner = CliRunner()
+CLAIM = "North Korea has sent troops to fight for Russia"
+HEADLINES = [  # (article id, headline, claim id, gold stance)
+    ("a1", "North Korea sends thousands of troops to fight for Russia", "troops", "for"),
+    ("a2", "North Korea denies sending troops to Russia, calls the reports fake", "troops", "against"),
+    ("a3", "Reports claim North Korea may have sent troops to Russia", "troops", "observing"),
+    ("b1", "Giant squid washes up on a beach in Cornwall", "squid", "for"),
+    ("b2", "Giant squid found on Cornwall beach turns out to be a hoax", "squid", "against"),
+    ("b3", "Beachgoers report a giant squid washed up in Cornwall", "squid", "observing"),
+]
+STANCE_MIGRATION = next(m for m in MIGRATIONS if m[0] == "005_article_stances")
+CLAIMS = {"troops": CLAIM, "squid": "A giant squid washed up on a beach in Cornwall"}
+
+
+def write_emergent(path, with_claims=True):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["", "claimHeadline", "articleHeadline", "articleHeadlineStance", "articleId", "claimId"])
+        for n, (article, headline, claim, stance) in enumerate(HEADLINES):
+            writer.writerow([n, CLAIMS[claim] if with_claims else "", headline, stance if with_claims else "",
+                             article, claim if with_claims else ""])
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_headline_stance_reads_denial_hedging_and_assertion():
+    model = headline_stance_model()
+    headlines = [h for _, h, c, _ in HEADLINES if c == "troops"]
+    assert model.predict(headlines, [CLAIM] * 3) == ["for", "against", "observing"]
+    probabilities = model.probabilities(headlines, [CLAIM] * 3)
+    assert np.allclose(probabilities.sum(1), 1)
+
+
+def test_an_article_takes_a_side_only_through_a_headline_about_the_claim():
+    assert article_stances("North Korea denies sending troops to Russia, calls the reports fake", [CLAIM]) == [
+        ("against", "headline")]
+    assert article_stances("Weather turns cold in Seoul", [CLAIM]) == [("observing", "quotes only")]
+    assert article_stances(None, [CLAIM, "the envoy was summoned"]) == [("observing", "quotes only")] * 2
+
+
+def test_tfidf_space_rows_are_unit_length_and_ignore_stop_words():
+    space = TfidfSpace.fit(["troops sent to Russia", "the squid in Cornwall", "troops in Kursk"],
+                           frozenset({"the", "to", "in"}))
+    assert "the" not in space.vocabulary
+    rows = space.transform(["troops sent to Russia", "the the the"]).toarray()
+    assert np.isclose(np.linalg.norm(rows[0]), 1) and not rows[1].any()
+    assert space.cosines(["troops in Kursk"], ["Kursk troops"])[0] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_cut_tree_numbers_clusters_by_first_appearance():
+    distance = np.array([[0, .9, .1], [.9, 0, .9], [.1, .9, 0]])
+    assert cut_tree(distance, 0.5) == [0, 1, 0]
+    assert cut_tree(distance, 0.95) == [0, 0, 0]
+    assert cut_tree(np.zeros((1, 1)), 0.5) == [0]
+
+
+def test_held_out_groups_are_reproducible_and_a_fifth():
+    groups = [f"claim{n}" for n in range(50)]
+    assert held_out_groups(groups, seed=3) == held_out_groups(reversed(groups), seed=3)
+    assert len(held_out_groups(groups)) == 10 and held_out_groups(groups, 0) != held_out_groups(groups, 1)
+
+
+def test_fnc_claims_join_bodies_through_related_headlines_only():
+    pairs = [FncPair("h1", "1", "agree"), FncPair("h1", "2", "discuss"), FncPair("h1", "3", "unrelated"),
+             FncPair("h2", "3", "agree")]
+    claim_of = fnc_claim_groups(pairs)
+    assert claim_of["1"] == claim_of["2"] != claim_of["3"]
+
+
+def test_eval_emergent_scores_and_clusters_from_headlines_alone(tmp_path):
+    write_emergent(tmp_path / "gold.csv")
+    write_emergent(tmp_path / "blank.csv", with_claims=False)
+    scored = runner.invoke(app, ["eval", "emergent", str(tmp_path / "gold.csv"), "--predictions", str(tmp_path / "p.csv")])
+    assert scored.exit_code == 0, scored.output
+    assert "stance accuracy:" in scored.output and "cluster ARI:" in scored.output
+    blank = runner.invoke(app, ["eval", "emergent", str(tmp_path / "blank.csv"), "--predictions", str(tmp_path / "q.csv")])
+    assert blank.exit_code == 0 and "no gold labels" in blank.output
+    with_claims, without = read_rows(tmp_path / "p.csv"), read_rows(tmp_path / "q.csv")
+    assert with_claims[0] == ["articleId", "claimCluster", "stance"]
+    assert [r[:2] for r in with_claims] == [r[:2] for r in without]
+    assert [r[0] for r in with_claims[1:]] == [a for a, *_ in HEADLINES]
+    assert all(r[2] == "" for r in without[1:]) and all(r[2] in ("for", "against", "observing") for r in with_claims[1:])
+    clusters = {r[0]: r[1] for r in with_claims[1:]}
+    assert clusters["a1"] == clusters["a2"] == clusters["a3"] != clusters["b1"] == clusters["b2"]
+
+
+def test_eval_fnc1_writes_the_submission_format(tmp_path):
+    bodies = {"7": "Officials in Seoul said on Friday that North Korea had sent about 1,500 special forces to "
+                   "Russia by ship. The intelligence service said more troops would follow within weeks.",
+              "8": "The city council voted to extend the opening hours of the public library on weekends. "
+                   "Librarians welcomed the decision, which takes effect next month."}
+    with open(tmp_path / "bodies.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["Body ID", "articleBody"], *bodies.items()])
+    with open(tmp_path / "stances.csv", "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["Headline", "Body ID", "Stance"], ["North Korea sends troops to Russia", "7", "agree"],
+                                      ["North Korea sends troops to Russia", "8", "unrelated"]])
+    result = runner.invoke(app, ["eval", "fnc1", str(tmp_path / "stances.csv"), str(tmp_path / "bodies.csv"),
+                                 "--predictions", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    assert "FNC score:" in result.output
+    rows = read_rows(tmp_path / "out.csv")
+    assert rows[0] == ["Headline", "Body ID", "Stance"]
+    assert [r[:2] for r in rows[1:]] == [["North Korea sends troops to Russia", "7"],
+                                         ["North Korea sends troops to Russia", "8"]]
+    assert rows[2][2] == "unrelated" and rows[1][2] != "unrelated"
+
+
+def test_eval_files_without_their_columns_are_one_line_errors(tmp_path):
+    (tmp_path / "bad.csv").write_text("headline,label\nx,for\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "emergent", str(tmp_path / "bad.csv"), "--predictions", str(tmp_path / "p.csv")])
+    assert result.exit_code == 2 and "E017" in result.output and "articleId" in result.output
+    with pytest.raises(MalformedDataset):
+        read_emergent(tmp_path / "bad.csv")
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_claim_pages_list_articles_with_their_own_stance(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "North Korea denies sending troops to Russia, calls the reports fake\n\n"
+        "date 2024-10-22 SEOUL: North Korea's envoy said on Monday that reports North Korea has sent troops "
+        "to fight for Russia were \"groundless rumours\".", encoding="utf-8")
+    with Ledger(tmp_path / "l.db") as ledger:
+        ingest_paths([tmp_path / "a.txt"], ledger)
+        page = ledger.claim(ledger.claims()[0].id)
+    assert [(a.title, a.stance, a.basis) for a in page.articles] == [
+        ("North Korea denies sending troops to Russia, calls the reports fake", "against", "headline")]
+
+
+def test_a_ledger_from_before_article_stances_gets_them_on_open(tmp_path):
+    (tmp_path / "a.txt").write_text("North Korea sends troops to fight for Russia\n\ndate 2024-10-22 SEOUL: The spy "
+                                    "agency said on Monday that North Korea has sent troops to fight for Russia.",
+                                    encoding="utf-8")
+    db = tmp_path / "l.db"
+    with Ledger(db) as ledger:
+        ingest_paths([tmp_path / "a.txt"], ledger)
+    with sqlite3.connect(db) as conn:  # roll the ledger back to migration 004
+        conn.executescript("DROP TABLE article_claims; ALTER TABLE articles DROP COLUMN stances_assigned;"
+                           f"PRAGMA user_version = {MIGRATIONS.index(STANCE_MIGRATION)};")
+    with Ledger(db) as ledger:
+        page = ledger.claim(ledger.claims()[0].id)
+    assert [(a.stance, a.basis) for a in page.articles] == [("for", "headline")]

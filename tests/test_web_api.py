@@ -1,0 +1,130 @@
+"""The HTTP API and the server-rendered pages, through FastAPI's test client."""
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from claimledger.interfaces.cli import app as cli
+from claimledger.interfaces.web.app import create_app
+from claimledger.interfaces.web.highlight import runs
+
+TOKEN = "test-token"
+AUTH = {"authorization": f"Bearer {TOKEN}"}
+STORY = ("North Korea sends troops to fight for Russia\n\ndate 2024-10-18 SEOUL: North Korea has sent about 1,500 "
+         "special forces troops to Russia, South Korea's National Intelligence Service said on Friday, citing photos "
+         "posted on Telegram.\n\nKim Song, North Korea's envoy to the United Nations, dismissed the reports as "
+         "\"groundless rumours\" on Monday.")
+PAYLOAD = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+HOSTILE = (f"Officials {PAYLOAD} deny it\n\ndate 2024-10-20 KYIV: Ivan <b>Petrenko</b>{PAYLOAD}, a spokesman, said "
+           f"on Sunday that the convoy {PAYLOAD} had crossed the border.")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    db = tmp_path_factory.mktemp("web") / "ledger.db"
+    with TestClient(create_app(db, token=TOKEN, max_body=64 * 1024)) as test_client:
+        for text in (STORY, HOSTILE):
+            assert test_client.post("/api/articles", json={"text": text}, headers=AUTH).status_code == 201
+        yield test_client
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/api/claims", "/openapi.json", "/static/app.css", "/no-such-page"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert "unsafe-inline" not in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_reading_endpoints_return_pages_of_json(client):
+    claims = client.get("/api/claims", params={"limit": 1}).json()
+    assert len(claims["items"]) == 1 and claims["limit"] == 1
+    assert claims["next"] is None or "offset=1" in claims["next"]
+    claim_id = claims["items"][0]["id"]
+    page = client.get(f"/api/claims/{claim_id}").json()
+    assert page["summary"]["id"] == claim_id and page["statements"] and page["articles"]
+    article_id = client.get("/api/articles").json()["items"][-1]["id"]
+    article = client.get(f"/api/articles/{article_id}").json()
+    assert article["text"] == STORY and article["extraction"]["statements"]
+    assert {"speaker", "cue_span", "content_span", "stance", "hedges"} <= set(article["extraction"]["statements"][0])
+    assert client.get("/api/statements", params={"speaker": "Kim Song"}).json()["items"]
+    assert any(e["name"] == "Kim Song" for e in client.get("/api/entities").json()["items"])
+    assert client.get("/api/entities/Kim Song").json()["said"]
+    found = client.get("/api/search", params={"q": "troops"}).json()
+    assert found["claims"] and found["statements"]
+    assert client.get("/api/claims/999999").status_code == 404
+    assert client.get("/api/claims", params={"status": "bogus"}).status_code == 422
+
+
+def test_openapi_lists_every_endpoint(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/claims", "/api/claims/{claim_id}", "/api/statements", "/api/articles",
+                 "/api/articles/{article_id}", "/api/entities", "/api/search"):
+        assert path in paths
+    assert "post" in paths["/api/articles"]
+
+
+def test_writing_needs_the_token_and_bodies_have_a_limit(client):
+    body = {"text": "date 2024-10-22 SEOUL: The spy agency said on Monday that 3,000 soldiers had arrived."}
+    assert client.post("/api/articles", json=body).status_code == 401
+    assert client.post("/api/articles", json=body, headers={"authorization": "Bearer wrong"}).status_code == 401
+    first = client.post("/api/articles", json=body, headers=AUTH)
+    again = client.post("/api/articles", json=body, headers=AUTH)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json() == {**first.json(), "duplicate": True}
+    assert client.post("/api/articles", json={"text": "x" * 70_000}, headers=AUTH).status_code == 413
+    empty = client.post("/api/articles", json={"text": "   "}, headers=AUTH)
+    assert empty.status_code == 422 and "E001" in empty.json()["detail"]
+    form = client.post("/ingest", data={"token": "wrong", "text": body["text"]})
+    assert form.status_code == 401
+
+
+def test_ingest_form_stores_and_shows_the_article(client):
+    text = "date 2024-10-23 MOSCOW: The Kremlin declined to comment on Wednesday on reports of new troop arrivals."
+    response = client.post("/ingest", data={"token": TOKEN, "text": text, "title": "Kremlin silent"},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(response.headers["location"])
+    assert "Kremlin silent" in page.text and "hl-cue" in page.text
+
+
+def test_pages_show_hostile_text_escaped(client):
+    hostile_id = client.get("/api/articles", params={"q": "convoy"}).json()["items"][0]["id"]
+    pages = [client.get(f"/articles/{hostile_id}").text, client.get("/articles").text,
+             client.get("/", params={"q": PAYLOAD}).text, client.get("/entities/" + PAYLOAD).text]
+    for claim in client.get("/api/claims").json()["items"]:
+        pages.append(client.get(f"/claims/{claim['id']}").text)
+    for html in pages:
+        assert "<script>alert" not in html and "<img src=x" not in html and "<b>Petrenko" not in html
+    assert "&lt;script&gt;alert" in pages[0]
+
+
+@pytest.mark.parametrize("query", ['"', "troops*", "NEAR(a b)", "a OR", "'; DROP TABLE claims; --", "content:x", "^"])
+def test_search_terms_cannot_break_the_query(client, query):
+    assert client.get("/api/search", params={"q": query}).status_code == 200
+    assert client.get("/", params={"q": query, "entity": query}).status_code == 200
+    assert client.get("/api/entities", params={"q": query}).status_code == 200
+
+
+def test_off_loopback_reading_needs_the_token_too(tmp_path):
+    with TestClient(create_app(tmp_path / "l.db", token=TOKEN, reads_need_token=True)) as guarded:
+        assert guarded.get("/api/claims").status_code == 401
+        assert guarded.get("/api/claims", headers=AUTH).status_code == 200
+
+
+def test_serve_refuses_a_public_address_without_a_token(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "l.db"), "--host", "0.0.0.0"], env={})
+    assert result.exit_code == 2 and "needs --token" in result.output
+
+
+def test_highlight_runs_rebuild_the_text_and_explain_each_part():
+    text = "Kim Song said troops arrived on Monday."
+    extraction = {"statements": [{"speaker": "Kim Song", "speaker_entity": "Kim Song", "speaker_span": [0, 8],
+                                  "cue_span": [9, 13], "cue_lemma": "say", "content_span": [14, 38],
+                                  "stance": "assert", "hedges": [], "anonymous": False}],
+                  "dates": [{"text": "Monday", "value": "2024-10-21", "span": [32, 38]}]}
+    pieces = runs(text, extraction)
+    assert "".join(p.text for p in pieces) == text
+    monday = next(p for p in pieces if p.text == "Monday")
+    assert monday.kinds == ["content", "date"] and "2024-10-21" in monday.notes[1] and monday.statement == 0
+    assert next(p for p in pieces if p.text == "Kim Song").kinds == ["speaker"]
