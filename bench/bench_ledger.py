@@ -1,6 +1,6 @@
 """Ingest throughput as a ratio to extraction alone, and claim query latency, on a synthetic corpus.
 
-    python bench/bench_ledger.py [--articles 10000] [--fnc ../shared/data/fnc-1] [--queries 200]
+    python bench/bench_ledger.py [--articles 10000] [--fnc ../shared/data/fnc-1] [--queries 200] [--keep DB]
 
 Articles are synthesised by recombining paragraphs of the example corpus and of the
 FNC-1 article bodies (when ../shared/data is present), each with a unique first line;
@@ -80,10 +80,11 @@ def main() -> None:
     parser.add_argument("--fnc", type=Path, default=ROOT.parent / "shared" / "data" / "fnc-1")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ledger.json")
+    parser.add_argument("--keep", type=Path, help="keep the ledger at this path (bench_web.py serves it)")
     args = parser.parse_args()
     articles = synthesise(args.articles, paragraphs(args.fnc))
     words = sum(len(a.text.split()) for a in articles)
-    with tempfile.TemporaryDirectory() as tmp, Ledger(Path(tmp) / "bench.db") as ledger:
+    with tempfile.TemporaryDirectory() as tmp, Ledger(args.keep or Path(tmp) / "bench.db") as ledger:
         ledger_s, started = 0.0, time.perf_counter()
         for article, extraction in tqdm(extract_articles(articles), total=len(articles), desc="ingest"):
             ledger_s += timed(lambda: ledger.add(article, extraction))

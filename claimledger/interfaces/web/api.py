@@ -34,6 +34,12 @@ def reader(request: Request):
     return request.app.state.access.reader()
 
 
+def or_404(found, what: str):
+    if found is None:
+        raise HTTPException(404, f"no {what}")
+    return found
+
+
 @router.get("/claims", summary="Claims, most independently supported or denied first")
 def claims(request: Request, status: Optional[str] = Query(None, description=f"One of {', '.join(STATUSES)}."),
            entity: Optional[str] = Query(None, description="Claims an entity made or is named in."),
@@ -50,10 +56,7 @@ def claims(request: Request, status: Optional[str] = Query(None, description=f"O
 
 @router.get("/claims/{claim_id}", summary="One claim: sides, timeline, source chains, evidence, articles")
 def claim(request: Request, claim_id: int) -> dict:
-    found = claims_sql.claim_page(reader(request), claim_id)
-    if found is None:
-        raise HTTPException(404, f"no claim {claim_id}")
-    return asdict(found)
+    return asdict(or_404(claims_sql.claim_page(reader(request), claim_id), f"claim {claim_id}"))
 
 
 @router.get("/statements", summary="Statements, oldest first")
@@ -73,10 +76,7 @@ def articles(request: Request, q: Optional[str] = Query(None, description="Words
 
 @router.get("/articles/{article_id}", summary="One article with its extraction (the JSON schema in the README)")
 def article(request: Request, article_id: int) -> dict:
-    found = browse_sql.article_page(reader(request), article_id)
-    if found is None:
-        raise HTTPException(404, f"no article {article_id}")
-    return asdict(found)
+    return asdict(or_404(browse_sql.article_page(reader(request), article_id), f"article {article_id}"))
 
 
 @router.get("/entities", summary="Speakers, most statements first")

@@ -5,6 +5,7 @@ Every asset is served by the app itself: its own CSS and scripts, and Plotly's b
 
 from __future__ import annotations
 
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Optional
@@ -18,12 +19,19 @@ from .access import LedgerAccess
 from .security import DEFAULT_MAX_BODY, GuardMiddleware, new_token
 
 STATIC = Path(__file__).parent / "static"
+# Plotly's bundle inlines the CSS of map libraries we never draw, each guarded by an element id;
+# pages carry an element with each such id so that CSS (which the CSP would block) is never added.
+STYLE_GUARD = re.compile(r'getElementById\("([0-9a-f]{64})"\)\)\{var \w+=document\.createElement\("style"\)')
 
 
 def plotly_bundle() -> Path:
     import plotly
 
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def plotly_style_guards(bundle: Path) -> list[str]:
+    return STYLE_GUARD.findall(bundle.read_text(encoding="utf-8"))
 
 
 def create_app(db: Path, token: Optional[str] = None, reads_need_token: bool = False,
@@ -48,6 +56,7 @@ def create_app(db: Path, token: Optional[str] = None, reads_need_token: bool = F
     app.include_router(api.router)
     app.include_router(pages.router)
     bundle = plotly_bundle()
+    app.state.plotly_style_guards = plotly_style_guards(bundle)
 
     @app.get("/static/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

@@ -17,12 +17,14 @@ from ...ingest.readers import decode_text
 from ...ledger.independence import STATUSES
 from ...schema import Article
 from ...store import browse_sql, claims_sql
-from .api import store_article
+from .api import or_404, store_article
 from .charts import chain_graph, timeline
 from .highlight import KINDS, runs
 from .security import check_read, check_token
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Local files are named by their file name; URLs are kept whole.
+TEMPLATES.env.filters["where"] = lambda source: source if "://" in source else Path(source).name
 router = APIRouter(dependencies=[Depends(check_read)], include_in_schema=False)
 PAGE_SIZE = 50
 
@@ -31,24 +33,30 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
 
 
+def iso_date(text: Optional[str]) -> Optional[str]:
+    """A form's date field: empty or malformed means no bound."""
+    try:
+        return date.fromisoformat(text).isoformat() if text else None
+    except ValueError:
+        return None
+
+
 @router.get("/", response_class=HTMLResponse)
-def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None,
-          since: Optional[date] = None, until: Optional[date] = None, q: Optional[str] = None,
-          page: int = Query(1, ge=1)):
-    status = status if status in STATUSES else None
-    found = claims_sql.list_claims(request.app.state.access.reader(), entity=entity or None, status=status,
-                                   since=since and since.isoformat(), until=until and until.isoformat(),
-                                   search=q or None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    filters = {"status": status or "", "entity": entity or "", "since": since or "", "until": until or "", "q": q or ""}
+def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None, since: Optional[str] = None,
+          until: Optional[str] = None, q: Optional[str] = None, page: int = Query(1, ge=1)):
+    filters = {"status": status if status in STATUSES else "", "entity": entity or "", "since": iso_date(since) or "",
+               "until": iso_date(until) or "", "q": q or ""}
+    found = claims_sql.list_claims(request.app.state.access.reader(), entity=entity or None,
+                                   status=filters["status"] or None, since=filters["since"] or None,
+                                   until=filters["until"] or None, search=q or None, limit=PAGE_SIZE + 1,
+                                   offset=(page - 1) * PAGE_SIZE)
     return render(request, "board.html", claims=found[:PAGE_SIZE], statuses=STATUSES, filters=filters, page=page,
                   more=len(found) > PAGE_SIZE)
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
 def claim(request: Request, claim_id: int):
-    found = claims_sql.claim_page(request.app.state.access.reader(), claim_id)
-    if found is None:
-        raise HTTPException(404, f"no claim {claim_id}")
+    found = or_404(claims_sql.claim_page(request.app.state.access.reader(), claim_id), f"claim {claim_id}")
     sides = {side: [s for s in found.statements if s.side == side] for side in ("support", "deny", "hedge", "decline")}
     return render(request, "claim.html", page=found, c=found.summary, sides=sides,
                   charts={"timeline": timeline(found), "chains": chain_graph(found)})
@@ -64,9 +72,7 @@ def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: int):
-    found = browse_sql.article_page(request.app.state.access.reader(), article_id)
-    if found is None:
-        raise HTTPException(404, f"no article {article_id}")
+    found = or_404(browse_sql.article_page(request.app.state.access.reader(), article_id), f"article {article_id}")
     return render(request, "article.html", a=found, s=found.summary, runs=runs(found.text, found.extraction),
                   kinds=KINDS, statements=found.extraction.get("statements", []))
 
