@@ -1,6 +1,6 @@
 """Train the stance models shipped in claimledger/stance/models/ from the public data in ../shared/data.
 
-    python scripts/train_stance.py emergent [--seeds 5]   # headline stance + headline clustering
+    python scripts/train_stance.py emergent [--seeds 5] [--compare]   # headline stance + clustering
     python scripts/train_stance.py fnc1                   # body stance (about 5 minutes on 2 cores)
 
 Each model is trained on the training part of a split by claim (seed 0: a fifth of the claims held
@@ -31,6 +31,7 @@ from claimledger.lexicon import NEGATIONS, STANCE_HEDGE_WORDS, STANCE_REFUTE_WOR
 from claimledger.stance import BODY_DIR, HEADLINE_DIR  # noqa: E402
 from claimledger.stance.body import BodyStanceModel  # noqa: E402
 from claimledger.stance.embeddings import SentenceEmbedder  # noqa: E402
+from claimledger.ledger.claims import ClaimIndex, assign_statements  # noqa: E402
 from claimledger.stance.headline import HeadlineClusterer, HeadlineStanceModel, cut_tree  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -64,7 +65,7 @@ def choose_regularisation(rows: list[EmergentRow]) -> float:
 
 
 def choose_threshold(rows: list[EmergentRow], clusterer: HeadlineClusterer, embed: SentenceEmbedder,
-                     claims_per_subset: int) -> float:
+                     claims_per_subset: int, kind: str = "both") -> float:
     """The cut with the best mean ARI over random subsets of training claims, each the held-out set's size."""
     claims = sorted({r.claim_id for r in rows})
     generator = random.Random(1)
@@ -73,15 +74,35 @@ def choose_threshold(rows: list[EmergentRow], clusterer: HeadlineClusterer, embe
         kept = set(generator.sample(claims, min(claims_per_subset, len(claims))))
         subset = [r for r in rows if r.claim_id in kept]
         headlines = [r.headline for r in subset]
-        subsets.append((clusterer.distances(headlines, embed(headlines)), [r.claim_id for r in subset]))
+        subsets.append((clusterer.distances(headlines, embed(headlines), kind), [r.claim_id for r in subset]))
     mean_ari = {t: statistics.mean(adjusted_rand_index(gold, cut_tree(d, t)) for d, gold in subsets)
                 for t in THRESHOLD_GRID}
     best = max(mean_ari, key=mean_ari.get)
-    print(f"    threshold {best} (mean training ARI {mean_ari[best]:.3f})", flush=True)
+    print(f"    {kind}: threshold {best} (mean training ARI {mean_ari[best]:.3f})", flush=True)
     return best
 
 
-def emergent_split(rows: list[EmergentRow], seed: int, embed: SentenceEmbedder, save: bool) -> dict[str, float]:
+def online_ledger_clusters(headlines: list[str]) -> list[int]:
+    """The ledger's own online claim assignment (lexical), each headline taken as one asserted statement."""
+    assignments, _ = assign_statements(ClaimIndex(), [(i, h, "assert") for i, h in enumerate(headlines)], 1)
+    claim_of = {a.statement_id: a.claim_id for a in assignments}
+    return [claim_of.get(i, -1 - i) for i in range(len(headlines))]  # too short to assign: a claim of its own
+
+
+def compare_clusterings(train: list[EmergentRow], test: list[EmergentRow], clusterer: HeadlineClusterer,
+                        embed: SentenceEmbedder, claims: int) -> dict[str, float]:
+    """Held-out ARI of each way to group headlines, each cut chosen on training claims only."""
+    headlines, gold = [r.headline for r in test], [r.claim_id for r in test]
+    found = {"ARI ledger online lexical": adjusted_rand_index(gold, online_ledger_clusters(headlines))}
+    for kind in ("characters", "embedding"):
+        threshold = choose_threshold(train, clusterer, embed, claims, kind)
+        found[f"ARI {kind} only"] = adjusted_rand_index(
+            gold, cut_tree(clusterer.distances(headlines, embed(headlines), kind), threshold))
+    return found
+
+
+def emergent_split(rows: list[EmergentRow], seed: int, embed: SentenceEmbedder, save: bool,
+                   compare: bool = False) -> dict[str, float]:
     held = held_out_groups((r.claim_id for r in rows), seed)
     train = [r for r in rows if r.claim_id not in held]
     test = [r for r in rows if r.claim_id in held]
@@ -98,20 +119,22 @@ def emergent_split(rows: list[EmergentRow], seed: int, embed: SentenceEmbedder, 
     guessed = stance_model.predict(headlines, [r.claim for r in test])
     figures = {"accuracy": accuracy([r.stance for r in test], guessed),
                "ARI": adjusted_rand_index([r.claim_id for r in test], clusterer.cluster(headlines, embed(headlines)))}
+    if compare:
+        figures.update(compare_clusterings(train, test, clusterer, embed, len(held)))
     print(f"  seed {seed}: {len(train)} training / {len(test)} held-out headlines ({len(held)} claims); "
           f"held-out stance accuracy {figures['accuracy']:.4f}, clustering ARI {figures['ARI']:.3f} "
           f"(trained in {trained:.0f} s)", flush=True)
     return figures
 
 
-def train_emergent(data: Path, seeds: int) -> None:
+def train_emergent(data: Path, seeds: int, compare: bool) -> None:
     rows = read_emergent(data / "emergent" / "url-versions-2015-06-14-clean-train.csv")
     embed = SentenceEmbedder()
     emergent_split(rows, 0, embed, save=True)
     print(f"saved {HEADLINE_DIR}")
-    if seeds > 1:
-        runs = [emergent_split(rows, seed, embed, save=False) for seed in range(seeds)]
-        for name in ("accuracy", "ARI"):
+    if seeds > 1 or compare:
+        runs = [emergent_split(rows, seed, embed, save=False, compare=compare) for seed in range(seeds)]
+        for name in runs[0]:
             values = [r[name] for r in runs]
             print(f"{seeds} held-out splits: {name} {statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}")
 
@@ -148,9 +171,12 @@ def main() -> None:
     parser.add_argument("task", choices=("emergent", "fnc1"))
     parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder")
     parser.add_argument("--seeds", type=int, default=1, help="emergent: also report the mean over this many splits")
+    parser.add_argument("--compare", action="store_true",
+                        help="emergent: also score the other ways to group headlines (the ledger's online lexical "
+                             "assignment, character or embedding distance alone)")
     args = parser.parse_args()
     if args.task == "emergent":
-        train_emergent(args.data, args.seeds)
+        train_emergent(args.data, args.seeds, args.compare)
     else:
         train_fnc1(args.data)
 

@@ -13,7 +13,7 @@ GOOD = "date 2024-10-22 SEOUL: The spy agency said on Monday that about 1,500 so
 
 
 @pytest.mark.parametrize("command", [[], ["extract"], ["ingest"], ["ledger"], ["claims"], ["claim"], ["entity"],
-                                     ["export"]])
+                                     ["export"], ["check"], ["serve"], ["eval"], ["eval", "emergent"], ["eval", "fnc1"]])
 def test_cli_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
@@ -94,3 +94,21 @@ def test_cli_claims_claim_entity_export(tmp_path):
     assert exported.exit_code == 0 and (tmp_path / "claims.csv").read_text().startswith("id,canonical,status")
     bad = runner.invoke(app, ["export", "-", "--format", "xlsx", "--db", db])
     assert bad.exit_code == 2 and "[E015]" in bad.stderr
+
+
+def test_check_finds_what_was_tampered_with(tmp_path):
+    (tmp_path / "a.txt").write_text("date 2024-10-22 SEOUL: The spy agency said on Monday that about 1,500 North "
+                                    "Korean soldiers had arrived in Russia.", encoding="utf-8")
+    db = tmp_path / "l.db"
+    assert runner.invoke(app, ["ingest", "--db", str(db), str(tmp_path / "a.txt")]).exit_code == 0
+    sound = runner.invoke(app, ["check", "--db", str(db)])
+    assert sound.exit_code == 0 and "no problem" in sound.output
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE statements SET content = 'something else' WHERE position = 0")
+        conn.execute("UPDATE claims SET support_raw = support_raw + 5")
+        conn.execute("UPDATE articles SET content_hash = 'x'")
+        conn.execute("INSERT INTO claim_statements (statement_id, claim_id, side, similarity) VALUES (999, 1, 'support', 1)")
+    broken = runner.invoke(app, ["check", "--db", str(db)])
+    assert broken.exit_code == 1
+    for kind in ("statement span", "claim counts", "article hash", "reference", "search index"):
+        assert f"problem {kind}" in broken.output

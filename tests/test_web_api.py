@@ -88,6 +88,20 @@ def test_ingest_form_stores_and_shows_the_article(client):
     assert "Kremlin silent" in page.text and "hl-cue" in page.text
 
 
+def test_ingest_form_takes_uploaded_pages_through_the_html_reader(client):
+    page = (b"<html><head><title>Envoy summoned</title></head><body><article><h1>Envoy summoned</h1><p>"
+            b"South Korea's foreign ministry said on Monday that it had summoned the Russian ambassador over reports "
+            b"that North Korean troops were in Russia, and demanded their immediate withdrawal from the region."
+            b"</p></article></body></html>")
+    response = client.post("/ingest", data={"token": TOKEN}, files={"upload": ("envoy.html", page, "text/html")},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    article = client.get("/api" + response.headers["location"]).json()
+    assert "<p>" not in article["text"] and "summoned the Russian ambassador" in article["text"]
+    binary = client.post("/ingest", data={"token": TOKEN}, files={"upload": ("x.txt", b"\x00\x01\x02", "text/plain")})
+    assert binary.status_code == 422 and "E002" in binary.text
+
+
 def test_pages_show_hostile_text_escaped(client):
     hostile_id = client.get("/api/articles", params={"q": "convoy"}).json()["items"][0]["id"]
     pages = [client.get(f"/articles/{hostile_id}").text, client.get("/articles").text,

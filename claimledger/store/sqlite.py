@@ -19,7 +19,7 @@ from ..ledger.claims import ClaimIndex
 from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, signature, to_blob
 from ..schema import Article, Extraction, Statement
-from . import claims_sql
+from . import claims_sql, integrity
 
 DEFAULT_DB = "claimledger.db"
 
@@ -106,6 +106,9 @@ MIGRATIONS = (
         );
         CREATE INDEX article_claims_claim ON article_claims(claim_id);
         ALTER TABLE articles ADD COLUMN stances_assigned INTEGER NOT NULL DEFAULT 0;
+    """),
+    ("006_minhash_crc32", """
+        UPDATE articles SET minhash = NULL;  -- signatures are recomputed with the new shingle hash on open
     """),
 )
 
@@ -283,6 +286,11 @@ class Ledger:
         """(id, source, similarity) of the stored copies of an article."""
         return self.conn.execute("SELECT id, source, copy_similarity FROM articles WHERE copy_of = ? ORDER BY id",
                                  (article_id,)).fetchall()
+
+    def check(self) -> list[integrity.Problem]:
+        """Every integrity problem found (an empty list for a sound ledger)."""
+        self.claim_index()
+        return integrity.check(self.conn)
 
     def counts(self) -> dict[str, int]:
         return {table: self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

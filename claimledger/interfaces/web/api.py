@@ -41,7 +41,7 @@ def or_404(found, what: str):
 
 
 @router.get("/claims", summary="Claims, most independently supported or denied first")
-def claims(request: Request, status: Optional[str] = Query(None, description=f"One of {', '.join(STATUSES)}."),
+async def claims(request: Request, status: Optional[str] = Query(None, description=f"One of {', '.join(STATUSES)}."),
            entity: Optional[str] = Query(None, description="Claims an entity made or is named in."),
            since: Optional[date] = Query(None, description="Last activity on or after this date."),
            until: Optional[date] = Query(None, description="First seen on or before this date."),
@@ -55,12 +55,12 @@ def claims(request: Request, status: Optional[str] = Query(None, description=f"O
 
 
 @router.get("/claims/{claim_id}", summary="One claim: sides, timeline, source chains, evidence, articles")
-def claim(request: Request, claim_id: int) -> dict:
+async def claim(request: Request, claim_id: int) -> dict:
     return asdict(or_404(claims_sql.claim_page(reader(request), claim_id), f"claim {claim_id}"))
 
 
 @router.get("/statements", summary="Statements, oldest first")
-def statements(request: Request, speaker: Optional[str] = Query(None, description="Speaker or origin speaker."),
+async def statements(request: Request, speaker: Optional[str] = Query(None, description="Speaker or origin speaker."),
                side: Optional[str] = Query(None, description="support, deny, hedge or decline (on its claim)."),
                claim_id: Optional[int] = Query(None, alias="claim", description="Statements on this claim."),
                limit: int = LIMIT, offset: int = OFFSET) -> dict:
@@ -69,29 +69,29 @@ def statements(request: Request, speaker: Optional[str] = Query(None, descriptio
 
 
 @router.get("/articles", summary="Articles, newest first")
-def articles(request: Request, q: Optional[str] = Query(None, description="Words of their statements."),
+async def articles(request: Request, q: Optional[str] = Query(None, description="Words of their statements."),
              limit: int = LIMIT, offset: int = OFFSET) -> dict:
     return page(request, browse_sql.list_articles(reader(request), q, limit + 1, offset), limit, offset)
 
 
 @router.get("/articles/{article_id}", summary="One article with its extraction (the JSON schema in the README)")
-def article(request: Request, article_id: int) -> dict:
+async def article(request: Request, article_id: int) -> dict:
     return asdict(or_404(browse_sql.article_page(reader(request), article_id), f"article {article_id}"))
 
 
 @router.get("/entities", summary="Speakers, most statements first")
-def entities(request: Request, q: Optional[str] = Query(None, description="Part of the name."),
+async def entities(request: Request, q: Optional[str] = Query(None, description="Part of the name."),
              limit: int = LIMIT, offset: int = OFFSET) -> dict:
     return page(request, browse_sql.list_entities(reader(request), q, limit + 1, offset), limit, offset)
 
 
 @router.get("/entities/{name:path}", summary="What an entity said and what was said about it")
-def entity(request: Request, name: str) -> dict:
+async def entity(request: Request, name: str) -> dict:
     return asdict(claims_sql.entity_page(reader(request), name))
 
 
 @router.get("/search", summary="Claims and statements matching every word of q")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=500), limit: int = Query(20, ge=1, le=200)
+async def search(request: Request, q: str = Query(..., min_length=1, max_length=500), limit: int = Query(20, ge=1, le=200)
            ) -> dict:
     return asdict(browse_sql.search(reader(request), q, limit))
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from ...errors import ClaimledgerError
-from ...ingest.readers import decode_text
+from ...ingest.readers import DEFAULT_MAX_BYTES, read_html, read_text_file
 from ...ledger.independence import STATUSES
 from ...schema import Article
 from ...store import browse_sql, claims_sql
@@ -42,7 +42,7 @@ def iso_date(text: Optional[str]) -> Optional[str]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None, since: Optional[str] = None,
+async def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None, since: Optional[str] = None,
           until: Optional[str] = None, q: Optional[str] = None, page: int = Query(1, ge=1)):
     filters = {"status": status if status in STATUSES else "", "entity": entity or "", "since": iso_date(since) or "",
                "until": iso_date(until) or "", "q": q or ""}
@@ -55,7 +55,7 @@ def board(request: Request, status: Optional[str] = None, entity: Optional[str] 
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-def claim(request: Request, claim_id: int):
+async def claim(request: Request, claim_id: int):
     found = or_404(claims_sql.claim_page(request.app.state.access.reader(), claim_id), f"claim {claim_id}")
     sides = {side: [s for s in found.statements if s.side == side] for side in ("support", "deny", "hedge", "decline")}
     return render(request, "claim.html", page=found, c=found.summary, sides=sides,
@@ -63,7 +63,7 @@ def claim(request: Request, claim_id: int):
 
 
 @router.get("/articles", response_class=HTMLResponse)
-def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=1)):
+async def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=1)):
     found = browse_sql.list_articles(request.app.state.access.reader(), q or None, PAGE_SIZE + 1,
                                      (page - 1) * PAGE_SIZE)
     return render(request, "articles.html", articles=found[:PAGE_SIZE], q=q or "", page=page,
@@ -71,20 +71,20 @@ def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: int):
+async def article(request: Request, article_id: int):
     found = or_404(browse_sql.article_page(request.app.state.access.reader(), article_id), f"article {article_id}")
     return render(request, "article.html", a=found, s=found.summary, runs=runs(found.text, found.extraction),
                   kinds=KINDS, statements=found.extraction.get("statements", []))
 
 
 @router.get("/entities/{name:path}", response_class=HTMLResponse)
-def entity(request: Request, name: str):
+async def entity(request: Request, name: str):
     found = claims_sql.entity_page(request.app.state.access.reader(), name)
     return render(request, "entity.html", e=found)
 
 
 @router.get("/ingest", response_class=HTMLResponse)
-def ingest_form(request: Request):
+async def ingest_form(request: Request):
     return render(request, "ingest.html", error=None)
 
 
@@ -96,8 +96,14 @@ def ingest(request: Request, token: str = Form(""), text: str = Form(""), title:
     try:
         if upload is not None and upload.filename:
             source = upload.filename
-            text = decode_text(upload.file.read(), upload.filename)
-        stored = store_article(request, Article(text=text, source=source, title=title or None))
+            data = upload.file.read()
+            # Uploaded pages go through trafilatura like ingested ones; anything else is plain text.
+            article = (read_html(data, source, DEFAULT_MAX_BYTES) if source.lower().endswith((".html", ".htm"))
+                       else read_text_file(Path(source), data, DEFAULT_MAX_BYTES))
+            article.title = title or article.title
+        else:
+            article = Article(text=text, source=source, title=title or None)
+        stored = store_article(request, article)
     except ClaimledgerError as error:
         return render(request, "ingest.html", status_code=422, error=str(error))
     except HTTPException as error:

@@ -100,7 +100,8 @@ def check_token(request: Request, form_token: Optional[str] = None) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def check_read(request: Request) -> None:
-    """Reading is open when the server listens on loopback only; otherwise it needs the token too."""
+async def check_read(request: Request) -> None:
+    """Reading is open when the server listens on loopback only; otherwise it needs the token too.
+    (Async, like the read endpoints: they run on the event loop, without a thread hop per request.)"""
     if request.app.state.reads_need_token:
         check_token(request)

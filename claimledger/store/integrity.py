@@ -1,0 +1,90 @@
+"""``claimledger check``: verify a ledger's integrity and name every problem found.
+
+Checks the database file itself, its references, that each article's hash matches its text, that
+each stored statement matches its article's extraction and lies at the offsets it claims, that every
+claim's counts agree with its members, and that the full-text index agrees with the statements."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from .claims_sql import SIDES, members
+from ..ledger.independence import claim_status, count_side
+
+
+@dataclass
+class Problem:
+    check: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.detail}"
+
+
+def database_file(conn: sqlite3.Connection) -> list[Problem]:
+    found = [Problem("database", row[0]) for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    found += [Problem("reference", f"{table} row {rowid} points to a missing {parent} row")
+              for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
+    return found
+
+
+def article_hashes(conn: sqlite3.Connection) -> list[Problem]:
+    from .sqlite import content_hash
+
+    return [Problem("article hash", f"article {article_id}: its hash does not match its text")
+            for article_id, stored, text in conn.execute("SELECT id, content_hash, text FROM articles")
+            if content_hash(text) != stored]
+
+
+def statements_match_articles(conn: sqlite3.Connection) -> list[Problem]:
+    """Each stored statement is one of its article's extracted statements, at its offsets in the text."""
+    found = []
+    for article_id, text, extraction in conn.execute("SELECT id, text, extraction FROM articles"):
+        extracted = json.loads(extraction)["statements"]
+        stored = conn.execute("SELECT position, content, content_start, content_end FROM statements"
+                              " WHERE article_id = ? ORDER BY position", (article_id,)).fetchall()
+        if len(stored) != len(extracted):
+            found.append(Problem("statements", f"article {article_id}: {len(stored)} stored, "
+                                               f"{len(extracted)} in its extraction"))
+            continue
+        for position, content, start, end in stored:
+            if content != extracted[position]["content"] or (start is not None and text[start:end] != content):
+                found.append(Problem("statement span", f"article {article_id} statement {position}: its content "
+                                                       "is not the text at its offsets"))
+    return found
+
+
+def claim_counts(conn: sqlite3.Connection) -> list[Problem]:
+    found = []
+    for claim_id, status, support, support_independent, deny, count in conn.execute(
+            "SELECT id, status, support_raw, support_independent, deny_raw, statements FROM claims"):
+        listed = members(conn, claim_id)
+        sides = {side: count_side(m for m, _ in listed if m.side == side) for side in SIDES}
+        expected = (claim_status(sides["support"].independent, sides["deny"].raw), sides["support"].raw,
+                    sides["support"].independent, sides["deny"].raw, len(listed))
+        if (status, support, support_independent, deny, count) != expected:
+            found.append(Problem("claim counts", f"claim {claim_id}: stored {status}, {support}/{support_independent}"
+                                                 f" support, {deny} denial, {count} statements; its members give "
+                                                 f"{expected[0]}, {expected[1]}/{expected[2]}, {expected[3]}, "
+                                                 f"{expected[4]}"))
+    return found
+
+
+def search_index(conn: sqlite3.Connection) -> list[Problem]:
+    try:
+        conn.execute("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as error:
+        return [Problem("search index", f"the full-text index disagrees with the statements ({error})")]
+    return []
+
+
+CHECKS = (database_file, article_hashes, statements_match_articles, claim_counts, search_index)
+
+
+def check(conn: sqlite3.Connection) -> list[Problem]:
+    problems = []
+    for run in CHECKS:
+        problems += run(conn)
+    return problems
