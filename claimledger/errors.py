@@ -30,13 +30,13 @@ class EmptyInput(ClaimledgerError):
 class BinaryInput(ClaimledgerError):
     """The input looks like binary data, not text."""
 
-    code, template = "E002", "binary data, not text"
+    code, template = "E002", "binary data, not text (UTF-16 needs its byte-order mark)"
 
 
 class InvalidEncoding(ClaimledgerError):
     """The input is not valid UTF-8."""
 
-    code, template = "E003", "invalid UTF-8 at byte {offset}"
+    code, template = "E003", "invalid UTF-8 at byte {offset} (re-save the file as UTF-8)"
 
 
 class UnknownFormat(ClaimledgerError):

@@ -112,3 +112,9 @@ def test_check_finds_what_was_tampered_with(tmp_path):
     assert broken.exit_code == 1
     for kind in ("statement span", "claim counts", "article hash", "reference", "search index"):
         assert f"problem {kind}" in broken.output
+
+
+def test_cli_a_file_that_is_not_a_ledger_is_one_line(tmp_path):
+    (tmp_path / "bad.db").write_bytes(b"this is not a database" * 100)
+    result = runner.invoke(app, ["claims", "--db", str(tmp_path / "bad.db")])
+    assert result.exit_code == 2 and "E010" in result.output and "Traceback" not in result.output

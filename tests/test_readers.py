@@ -83,3 +83,13 @@ def test_readers_folder_is_read_recursively_and_batch_goes_on(tmp_path):
 ])
 def test_dateline(text, meta, expected):
     assert read_dateline(text, meta) == expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_readers_utf16_with_its_byte_order_mark_is_text(tmp_path, encoding):
+    text = "Officials said on Monday that “about 1,500” soldiers had arrived.\n"
+    mark = "\ufeff".encode(encoding)
+    (tmp_path / "with_bom.txt").write_bytes(mark + text.encode(encoding))
+    (tmp_path / "without_bom.txt").write_bytes(text.encode(encoding))
+    assert next(read_path(tmp_path / "with_bom.txt")).text == text
+    assert isinstance(next(read_path(tmp_path / "without_bom.txt")), BinaryInput)

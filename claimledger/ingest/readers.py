@@ -7,6 +7,7 @@ line and go on with the rest.
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
@@ -27,8 +28,16 @@ FETCH_TIMEOUT_S = 30
 ReadResult = Union[Article, ClaimledgerError]
 
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode_text(data: bytes, where: str) -> str:
-    """Decode bytes as UTF-8 text or raise the error that says why not."""
+    """Decode UTF-8 text (or UTF-16 that starts with its byte-order mark), or raise the error that says why not."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise InvalidEncoding(where, offset=exc.start) from None
     if b"\x00" in data[:8192]:
         raise BinaryInput(where)
     try:

@@ -229,16 +229,20 @@ class Ledger:
         """The claim index (and next claim id), built on first use; articles stored before
         claims (migration 003) or article stances (005) existed are assigned here, once."""
         if self._claims is None:
-            self._claims = claims_sql.load_index(self.conn)
-            pending = self.conn.execute("SELECT id FROM articles WHERE claims_assigned = 0 ORDER BY id").fetchall()
-            for (article_id,) in pending:
-                with self.conn:
-                    self.backfill_statements(article_id)
-                    self.assign_claims(article_id)
-            unjudged = self.conn.execute("SELECT id FROM articles WHERE stances_assigned = 0 ORDER BY id").fetchall()
-            for (article_id,) in unjudged:
-                with self.conn:
-                    claims_sql.assign_article_stances(self.conn, article_id)
+            try:
+                self._claims = claims_sql.load_index(self.conn)
+                pending = self.conn.execute("SELECT id FROM articles WHERE claims_assigned = 0 ORDER BY id").fetchall()
+                for (article_id,) in pending:
+                    with self.conn:
+                        self.backfill_statements(article_id)
+                        self.assign_claims(article_id)
+                unjudged = self.conn.execute("SELECT id FROM articles WHERE stances_assigned = 0 ORDER BY id").fetchall()
+                for (article_id,) in unjudged:
+                    with self.conn:
+                        claims_sql.assign_article_stances(self.conn, article_id)
+            except sqlite3.DatabaseError as exc:
+                self._claims = None
+                raise LedgerError(self.path, problem=str(exc)) from None
         return self._claims
 
     def backfill_statements(self, article_id: int) -> None:
