@@ -191,7 +191,8 @@ def read_path(path: Union[str, Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Ite
         yield UnknownFormat(str(path), extension=suffix or "(none)")
         return
     if not path.is_file():
-        problem = "is a directory" if path.is_dir() else ("no such file" if not path.exists() else "not a file")
+        problem = ("is a directory" if path.is_dir() else "broken or looping symbolic link" if path.is_symlink()
+                   and not path.exists() else "no such file" if not path.exists() else "not a regular file")
         yield UnreadableInput(str(path), problem=problem)
         return
     try:
@@ -225,7 +226,9 @@ def expand_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Union[str, Path]
             continue
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and input_format(p) in READABLE_SUFFIXES)
+            # Broken and looping symbolic links are kept, so that each gets its one-line error.
+            yield from sorted(p for p in path.rglob("*") if (p.is_file() or (p.is_symlink() and not p.exists()))
+                              and input_format(p) in READABLE_SUFFIXES)
         else:
             yield path
 

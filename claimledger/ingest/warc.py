@@ -25,6 +25,13 @@ def is_html_response(record) -> bool:
     return "html" in content_type.lower()
 
 
+def record_is_cut(record) -> bool:
+    """Whether the file ended inside this record: warcio hands back what there was without a word."""
+    while record.raw_stream.read(65536):
+        pass
+    return getattr(record.raw_stream, "limit", 0) > 0
+
+
 def read_warc(path: Path, max_bytes: int) -> Iterator[object]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
@@ -38,10 +45,18 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[object]:
         records = ArchiveIterator(stream)
         try:
             for record in records:
+                if record.format != "warc":  # warcio reads anything as a legacy ARC record, even plain text
+                    yield MalformedArchive(str(path), problem=f"no WARC record at offset "
+                                                              f"{records.get_record_offset():,} (not a WARC file?)")
+                    return
                 if not is_html_response(record):
                     continue
                 uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}@{records.get_record_offset()}"
                 payload = record.content_stream().read(MAX_PAYLOAD_BYTES)
+                if record_is_cut(record):
+                    yield MalformedArchive(str(path), problem=f"truncated: the record at offset "
+                                                              f"{records.get_record_offset():,} ends early")
+                    return
                 try:
                     article = read_html(payload, uri, max_bytes)
                 except ClaimledgerError as error:
