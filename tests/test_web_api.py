@@ -113,7 +113,7 @@ def test_pages_show_hostile_text_escaped(client):
     assert "&lt;script&gt;alert" in pages[0]
 
 
-@pytest.mark.parametrize("query", ['"', "troops*", "NEAR(a b)", "a OR", "'; DROP TABLE claims; --", "content:x", "^"])
+@pytest.mark.parametrize("query", ['"', "a\x00b", "\x07", "troops*", "NEAR(a b)", "a OR", "'; DROP TABLE claims; --", "content:x", "^"])
 def test_search_terms_cannot_break_the_query(client, query):
     assert client.get("/api/search", params={"q": query}).status_code == 200
     assert client.get("/", params={"q": query, "entity": query}).status_code == 200

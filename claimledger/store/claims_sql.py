@@ -111,15 +111,20 @@ SUMMARY_COLUMNS = ("id, canonical, status, support_raw, support_independent, den
                    " hedge_raw, decline_raw, statements, first_seen, last_activity")
 
 
+def searchable(text: str) -> str:
+    """User text without what no FTS5 string may hold: NUL and control characters, lone surrogates."""
+    return "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text)
+
+
 def fts_query(text: str) -> str:
     """User text as an FTS5 query of quoted terms (all must match): no FTS syntax gets through."""
-    terms = [t for t in text.split() if t.strip('"')]
+    terms = [t for t in searchable(text).split() if t.strip('"')]
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 def fts_phrase(text: str) -> str:
     """User text as one quoted FTS5 phrase, matched in the content column."""
-    return 'content : "' + " ".join(text.split()).replace('"', '""') + '"'
+    return 'content : "' + " ".join(searchable(text).split()).replace('"', '""') + '"'
 
 
 def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: Optional[str] = None,

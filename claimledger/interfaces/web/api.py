@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -19,8 +19,11 @@ from ...store import browse_sql, claims_sql
 from .security import check_read, check_token
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_read)])
+MAX_ROW = 2 ** 62  # ids and offsets beyond SQLite's 64-bit integers are refused with 422, not a 500
 LIMIT = Query(50, ge=1, le=500, description="Items per page.")
-OFFSET = Query(0, ge=0, description="Items to skip.")
+OFFSET = Query(0, ge=0, le=MAX_ROW, description="Items to skip.")
+CLAIM_ID = Path(..., ge=0, le=MAX_ROW, description="Claim id.")
+ARTICLE_ID = Path(..., ge=0, le=MAX_ROW, description="Article id.")
 
 
 def page(request: Request, items: list, limit: int, offset: int) -> dict:
@@ -55,14 +58,15 @@ async def claims(request: Request, status: Optional[str] = Query(None, descripti
 
 
 @router.get("/claims/{claim_id}", summary="One claim: sides, timeline, source chains, evidence, articles")
-async def claim(request: Request, claim_id: int) -> dict:
+async def claim(request: Request, claim_id: int = CLAIM_ID) -> dict:
     return asdict(or_404(claims_sql.claim_page(reader(request), claim_id), f"claim {claim_id}"))
 
 
 @router.get("/statements", summary="Statements, oldest first")
 async def statements(request: Request, speaker: Optional[str] = Query(None, description="Speaker or origin speaker."),
                side: Optional[str] = Query(None, description="support, deny, hedge or decline (on its claim)."),
-               claim_id: Optional[int] = Query(None, alias="claim", description="Statements on this claim."),
+               claim_id: Optional[int] = Query(None, alias="claim", ge=0, le=MAX_ROW,
+                                               description="Statements on this claim."),
                limit: int = LIMIT, offset: int = OFFSET) -> dict:
     items = browse_sql.list_statements(reader(request), speaker, side, claim_id, limit + 1, offset)
     return page(request, items, limit, offset)
@@ -75,7 +79,7 @@ async def articles(request: Request, q: Optional[str] = Query(None, description=
 
 
 @router.get("/articles/{article_id}", summary="One article with its extraction (the JSON schema in the README)")
-async def article(request: Request, article_id: int) -> dict:
+async def article(request: Request, article_id: int = ARTICLE_ID) -> dict:
     return asdict(or_404(browse_sql.article_page(reader(request), article_id), f"article {article_id}"))
 
 

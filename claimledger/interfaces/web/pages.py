@@ -17,7 +17,7 @@ from ...ingest.readers import DEFAULT_MAX_BYTES, read_html, read_text_file
 from ...ledger.independence import STATUSES
 from ...schema import Article
 from ...store import browse_sql, claims_sql
-from .api import or_404, store_article
+from .api import ARTICLE_ID, CLAIM_ID, MAX_ROW, or_404, store_article
 from .charts import chain_graph, timeline
 from .highlight import KINDS, runs
 from .security import check_read, check_token
@@ -43,7 +43,7 @@ def iso_date(text: Optional[str]) -> Optional[str]:
 
 @router.get("/", response_class=HTMLResponse)
 async def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None, since: Optional[str] = None,
-          until: Optional[str] = None, q: Optional[str] = None, page: int = Query(1, ge=1)):
+          until: Optional[str] = None, q: Optional[str] = None, page: int = Query(1, ge=1, le=MAX_ROW // 100)):
     filters = {"status": status if status in STATUSES else "", "entity": entity or "", "since": iso_date(since) or "",
                "until": iso_date(until) or "", "q": q or ""}
     found = claims_sql.list_claims(request.app.state.access.reader(), entity=entity or None,
@@ -55,7 +55,7 @@ async def board(request: Request, status: Optional[str] = None, entity: Optional
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
-async def claim(request: Request, claim_id: int):
+async def claim(request: Request, claim_id: int = CLAIM_ID):
     found = or_404(claims_sql.claim_page(request.app.state.access.reader(), claim_id), f"claim {claim_id}")
     sides = {side: [s for s in found.statements if s.side == side] for side in ("support", "deny", "hedge", "decline")}
     return render(request, "claim.html", page=found, c=found.summary, sides=sides,
@@ -63,7 +63,7 @@ async def claim(request: Request, claim_id: int):
 
 
 @router.get("/articles", response_class=HTMLResponse)
-async def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=1)):
+async def articles(request: Request, q: Optional[str] = None, page: int = Query(1, ge=1, le=MAX_ROW // 100)):
     found = browse_sql.list_articles(request.app.state.access.reader(), q or None, PAGE_SIZE + 1,
                                      (page - 1) * PAGE_SIZE)
     return render(request, "articles.html", articles=found[:PAGE_SIZE], q=q or "", page=page,
@@ -71,7 +71,7 @@ async def articles(request: Request, q: Optional[str] = None, page: int = Query(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-async def article(request: Request, article_id: int):
+async def article(request: Request, article_id: int = ARTICLE_ID):
     found = or_404(browse_sql.article_page(request.app.state.access.reader(), article_id), f"article {article_id}")
     return render(request, "article.html", a=found, s=found.summary, runs=runs(found.text, found.extraction),
                   kinds=KINDS, statements=found.extraction.get("statements", []))

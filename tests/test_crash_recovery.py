@@ -1,0 +1,89 @@
+"""An ingest killed with SIGKILL at random points, then re-run, leaves the same ledger as an
+uninterrupted run: no article lost or duplicated, no orphan statement, the same claims."""
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMLEDGER = str(Path(sys.executable).with_name("claimledger"))
+KILLS = 20
+
+
+def corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for source in sorted((ROOT / "examples" / "corpus").iterdir()):
+        (folder / source.name).write_bytes(source.read_bytes())
+        text = source.read_text(encoding="utf-8")
+        if source.suffix == ".txt":  # a rewritten twin of each text article: more articles, more claims
+            (folder / f"twin-{source.name}").write_text(text.replace(" said ", " told reporters ") + "\n\nUpdated.",
+                                                       encoding="utf-8")
+    return folder
+
+
+def ingest(db: Path, inputs: Path) -> subprocess.Popen:
+    return subprocess.Popen([CLAIMLEDGER, "ingest", "--db", str(db), str(inputs)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+
+def snapshot(db: Path) -> dict:
+    """The ledger's content, keyed by article text hash and statement position rather than row ids."""
+    with sqlite3.connect(db) as conn:
+        hash_of = dict(conn.execute("SELECT id, content_hash FROM articles"))
+        canonical = dict(conn.execute("SELECT id, canonical FROM claims"))
+        return {
+            "articles": sorted((h, s, hash_of.get(c)) for h, s, c in conn.execute(
+                "SELECT content_hash, source, copy_of FROM articles")),
+            "statements": sorted((hash_of[a], p, c, st) for a, p, c, st in conn.execute(
+                "SELECT article_id, position, content, stance FROM statements")),
+            "claims": sorted(conn.execute("SELECT canonical, status, support_raw, support_independent, deny_raw,"
+                                          " deny_independent, statements FROM claims WHERE statements > 0")),
+            "members": sorted((hash_of[a], p, canonical[c], side) for a, p, c, side in conn.execute(
+                "SELECT s.article_id, s.position, cs.claim_id, cs.side FROM claim_statements cs"
+                " JOIN statements s ON s.id = cs.statement_id")),
+            "article stances": sorted((hash_of[a], canonical[c], st) for a, c, st in conn.execute(
+                "SELECT article_id, claim_id, stance FROM article_claims")),
+        }
+
+
+def stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path):
+    inputs = corpus(tmp_path / "in")
+    reference = tmp_path / "reference.db"
+    assert ingest(reference, inputs).wait(timeout=600) == 0
+    total = stored(reference)
+
+    crashed = tmp_path / "crashed.db"
+    rng = random.Random(20241124)
+    # Each run is killed once the ledger holds a randomly drawn number of articles, a random few
+    # milliseconds later, so kills land while articles are extracted and while they are written.
+    targets = sorted(rng.sample(range(1, total), min(KILLS, total - 1)))
+    killed_at = []
+    for target in targets:
+        process = ingest(crashed, inputs)
+        while stored(crashed) < target and process.poll() is None:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.05))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        killed_at.append(stored(crashed))
+    assert ingest(crashed, inputs).wait(timeout=600) == 0
+
+    assert snapshot(crashed) == snapshot(reference)
+    check = subprocess.run([CLAIMLEDGER, "check", "--db", str(crashed)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    # Articles are written four at a time (one extraction batch), so the kills leave a few distinct states.
+    assert len(killed_at) >= KILLS and len(set(killed_at)) >= 4 and min(killed_at) < total
