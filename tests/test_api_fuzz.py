@@ -1,20 +1,17 @@
 """The OpenAPI description fuzzed with schemathesis against a live server on loopback: whatever the
 generated request, no response is a server error."""
 
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, settings
 
 from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.web.app import create_app
 from claimledger.store.sqlite import Ledger
+from conftest import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "fuzz-token"
@@ -27,18 +24,8 @@ schema = schemathesis.openapi.from_dict(APP.openapi())
 
 @pytest.fixture(scope="module")
 def server():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(APP, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not instance.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with live_server(APP) as url:
+        yield url
 
 
 @schema.parametrize()

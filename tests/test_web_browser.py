@@ -4,18 +4,15 @@ Screenshots are saved under tests/artifacts/ (or $CLAIMLEDGER_ARTIFACTS)."""
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import sync_playwright
 
 from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.web.app import create_app
 from claimledger.store.sqlite import Ledger
+from conftest import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("CLAIMLEDGER_ARTIFACTS", ROOT / "tests" / "artifacts"))
@@ -25,12 +22,6 @@ HOSTILE = ("Officials <script>alert('title')</script> deny it\n\ndate 2024-10-20
            "<script>alert('text')</script> had crossed the border.")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser")
@@ -38,17 +29,8 @@ def server(tmp_path_factory):
     db = folder / "ledger.db"
     with Ledger(db) as ledger:
         ingest_paths([ROOT / "examples" / "corpus", folder / "hostile.txt"], ledger)
-    port = free_port()
-    instance = uvicorn.Server(uvicorn.Config(create_app(db, token="t"), host="127.0.0.1", port=port,
-                                             log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not instance.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with live_server(create_app(db, token="t")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
