@@ -20,6 +20,14 @@ class ClaimledgerError(Exception):
         self.reason = f"[{self.code}] {message}"
         super().__init__(f"{where}: {self.reason}" if where else self.reason)
 
+    def __reduce__(self):
+        # Errors cross process boundaries (parallel extraction): rebuild them from where and details.
+        return rebuild_error, (type(self), self.where, self.details)
+
+
+def rebuild_error(cls: type, where: str, details: dict) -> "ClaimledgerError":
+    return cls(where, **details)
+
 
 class EmptyInput(ClaimledgerError):
     """The input holds no text, or only whitespace."""

@@ -1,6 +1,7 @@
 """Shared fixtures: the default pipeline is loaded once per test session."""
 
 import socket
+import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -44,3 +45,23 @@ def live_server(app):
     finally:
         instance.should_exit = True
         thread.join(timeout=10)
+
+
+def snapshot(db) -> dict:
+    """The ledger's content, keyed by article text hash and statement position rather than row ids."""
+    with sqlite3.connect(db) as conn:
+        hash_of = dict(conn.execute("SELECT id, content_hash FROM articles"))
+        canonical = dict(conn.execute("SELECT id, canonical FROM claims"))
+        return {
+            "articles": sorted((h, s, hash_of.get(c)) for h, s, c in conn.execute(
+                "SELECT content_hash, source, copy_of FROM articles")),
+            "statements": sorted((hash_of[a], p, c, st) for a, p, c, st in conn.execute(
+                "SELECT article_id, position, content, stance FROM statements")),
+            "claims": sorted(conn.execute("SELECT canonical, status, support_raw, support_independent, deny_raw,"
+                                          " deny_independent, statements FROM claims WHERE statements > 0")),
+            "members": sorted((hash_of[a], p, canonical[c], side) for a, p, c, side in conn.execute(
+                "SELECT s.article_id, s.position, cs.claim_id, cs.side FROM claim_statements cs"
+                " JOIN statements s ON s.id = cs.statement_id")),
+            "article stances": sorted((hash_of[a], canonical[c], st) for a, c, st in conn.execute(
+                "SELECT article_id, claim_id, stance FROM article_claims")),
+        }

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import snapshot
+
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMLEDGER = str(Path(sys.executable).with_name("claimledger"))
 KILLS = 20
@@ -28,26 +30,6 @@ def corpus(folder: Path) -> Path:
 def ingest(db: Path, inputs: Path) -> subprocess.Popen:
     return subprocess.Popen([CLAIMLEDGER, "ingest", "--db", str(db), str(inputs)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-
-
-def snapshot(db: Path) -> dict:
-    """The ledger's content, keyed by article text hash and statement position rather than row ids."""
-    with sqlite3.connect(db) as conn:
-        hash_of = dict(conn.execute("SELECT id, content_hash FROM articles"))
-        canonical = dict(conn.execute("SELECT id, canonical FROM claims"))
-        return {
-            "articles": sorted((h, s, hash_of.get(c)) for h, s, c in conn.execute(
-                "SELECT content_hash, source, copy_of FROM articles")),
-            "statements": sorted((hash_of[a], p, c, st) for a, p, c, st in conn.execute(
-                "SELECT article_id, position, content, stance FROM statements")),
-            "claims": sorted(conn.execute("SELECT canonical, status, support_raw, support_independent, deny_raw,"
-                                          " deny_independent, statements FROM claims WHERE statements > 0")),
-            "members": sorted((hash_of[a], p, canonical[c], side) for a, p, c, side in conn.execute(
-                "SELECT s.article_id, s.position, cs.claim_id, cs.side FROM claim_statements cs"
-                " JOIN statements s ON s.id = cs.statement_id")),
-            "article stances": sorted((hash_of[a], canonical[c], st) for a, c, st in conn.execute(
-                "SELECT article_id, claim_id, stance FROM article_claims")),
-        }
 
 
 def stored(db: Path) -> int:

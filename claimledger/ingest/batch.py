@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
 from ..errors import ClaimledgerError
-from ..extraction.pipeline import extract_articles
+from ..extraction.parallel import default_workers, extract_in_parallel
 from ..schema import Article, Extraction
 from ..store.sqlite import Ledger
 from .readers import DEFAULT_MAX_BYTES, read_paths
@@ -19,11 +19,20 @@ from .readers import DEFAULT_MAX_BYTES, read_paths
 Extracted = Union[tuple[Article, Extraction], ClaimledgerError, Article]
 
 
+SMALL_BATCH = 32  # fewer articles than this are extracted in this process: starting workers costs more
+
+
+def workers_for(requested: Optional[int], articles: int) -> int:
+    """Worker processes for about ``articles`` articles: as asked (all cores by default), one for small batches."""
+    return 1 if articles < SMALL_BATCH else max(1, requested or default_workers())
+
+
 def extract_paths(paths: Iterable[Union[str, Path]], model: Optional[str] = None,
                   max_bytes: int = DEFAULT_MAX_BYTES,
-                  skip: Optional[Callable[[Article], bool]] = None) -> Iterator[Extracted]:
+                  skip: Optional[Callable[[Article], bool]] = None, workers: int = 1) -> Iterator[Extracted]:
     """Stream the inputs' outcomes: (article, extraction) for each article extracted, the
-    error for each input that failed, and the bare Article for each one ``skip`` turned away."""
+    error for each input that failed, and the bare Article for each one ``skip`` turned away.
+    Extraction runs in ``workers`` processes; the outcomes keep the input order."""
     held: list[Union[ClaimledgerError, Article]] = []
 
     def to_extract() -> Iterator[Article]:
@@ -33,7 +42,7 @@ def extract_paths(paths: Iterable[Union[str, Path]], model: Optional[str] = None
             else:
                 yield item
 
-    for article, extraction in extract_articles(to_extract(), model=model):
+    for article, extraction in extract_in_parallel(to_extract(), model=model, workers=workers):
         yield from drain(held)
         yield extraction if isinstance(extraction, ClaimledgerError) else (article, extraction)
     yield from drain(held)
@@ -54,10 +63,12 @@ class IngestSummary:
 
 def ingest_paths(paths: Iterable[Union[str, Path]], ledger: Ledger, model: Optional[str] = None,
                  max_bytes: int = DEFAULT_MAX_BYTES,
-                 on_item: Optional[Callable[[Extracted], None]] = None) -> IngestSummary:
-    """Extract and store every article; texts already in the ledger are skipped before extraction."""
+                 on_item: Optional[Callable[[Extracted], None]] = None, workers: int = 1) -> IngestSummary:
+    """Extract and store every article, in input order; texts already in the ledger are skipped
+    before extraction, so an interrupted ingest resumes where it stopped."""
     summary = IngestSummary()
-    for item in extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text)):
+    for item in extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text),
+                              workers=workers):
         if isinstance(item, ClaimledgerError):
             summary.failed.append(item)
         elif isinstance(item, Article) or (article_id := ledger.add(*item)) is None:

