@@ -85,6 +85,8 @@ def test_cli_claims_claim_entity_export(tmp_path):
     assert runner.invoke(app, ["ingest", "--db", db, str(tmp_path)]).exit_code == 0
     listed = runner.invoke(app, ["claims", "--db", db])
     assert listed.exit_code == 0 and "contested" in listed.stdout and "1,500 soldiers" in listed.stdout
+    assert "1,500 soldiers" in runner.invoke(app, ["claims", "--db", db, "--until", "2024-10-21"]).stdout
+    assert "1,500 soldiers" not in runner.invoke(app, ["claims", "--db", db, "--until", "2024-10-20"]).stdout
     shown = runner.invoke(app, ["claim", "1", "--db", db])
     assert shown.exit_code == 0 and "Kim Song" in shown.stdout and "deny" in shown.stdout
     assert runner.invoke(app, ["claim", "999", "--db", db]).exit_code == 2

@@ -140,6 +140,7 @@ STATUS = typer.Option(None, "--status", help="Only claims with this status: " + 
 def claims(db: Path = DB, entity: Optional[str] = typer.Option(None, "--entity", help="Claims an entity made or is named in."),
            status: Optional[str] = STATUS,
            since: Optional[str] = typer.Option(None, "--since", help="Claims active on or after this ISO date."),
+           until: Optional[str] = typer.Option(None, "--until", help="Claims first seen on or before this ISO date."),
            search: Optional[str] = typer.Option(None, "--search", help="Full-text search of the statements."),
            limit: int = typer.Option(50, "--limit", help="Show at most N claims."),
            offset: int = typer.Option(0, "--offset", help="Skip the first N claims (paging).")) -> None:
@@ -148,7 +149,8 @@ def claims(db: Path = DB, entity: Optional[str] = typer.Option(None, "--entity",
         fail_on_library_error(UsageError("--status", problem=f"unknown status {status!r} "
                                                                f"(expected one of {', '.join(STATUSES)})"))
     with open_ledger(db) as store:
-        found = store.claims(entity=entity, status=status, since=since, search=search, limit=limit, offset=offset)
+        found = store.claims(entity=entity, status=status, since=since, until=until, search=search, limit=limit,
+                             offset=offset)
     table = Table(title=f"claims in {db}")
     for column in ("id", "status", "support indep/raw", "deny indep/raw", "hedge", "decline", "first seen",
                    "last activity"):
