@@ -120,3 +120,13 @@ def test_cli_a_file_that_is_not_a_ledger_is_one_line(tmp_path):
     (tmp_path / "bad.db").write_bytes(b"this is not a database" * 100)
     result = runner.invoke(app, ["claims", "--db", str(tmp_path / "bad.db")])
     assert result.exit_code == 2 and "E010" in result.output and "Traceback" not in result.output
+
+
+def test_check_reports_an_unreadable_extraction_instead_of_failing(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "l.db"
+    assert runner.invoke(app, ["ingest", "--db", str(db), str(tmp_path / "a.txt")]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET extraction = '{not json'")
+    result = runner.invoke(app, ["check", "--db", str(db)])
+    assert result.exit_code == 1 and "problem extraction" in result.output

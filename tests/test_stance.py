@@ -161,3 +161,11 @@ def test_a_ledger_from_before_article_stances_gets_them_on_open(tmp_path):
     with Ledger(db) as ledger:
         page = ledger.claim(ledger.claims()[0].id)
     assert [(a.stance, a.basis) for a in page.articles] == [("for", "headline")]
+
+
+def test_eval_reads_short_rows_as_blank_fields(tmp_path):
+    (tmp_path / "short.csv").write_text("articleId,articleHeadline,claimHeadline\na1,Troops arrive in Russia\n"
+                                        "a2\n", encoding="utf-8")
+    result = runner.invoke(app, ["eval", "emergent", str(tmp_path / "short.csv"), "--predictions", str(tmp_path / "p.csv")])
+    assert result.exit_code == 0, result.output
+    assert [r[0] for r in read_rows(tmp_path / "p.csv")[1:]] == ["a1", "a2"]

@@ -142,3 +142,45 @@ def test_highlight_runs_rebuild_the_text_and_explain_each_part():
     monday = next(p for p in pieces if p.text == "Monday")
     assert monday.kinds == ["content", "date"] and "2024-10-21" in monday.notes[1] and monday.statement == 0
     assert next(p for p in pieces if p.text == "Kim Song").kinds == ["speaker"]
+
+
+def test_a_cookie_or_another_site_cannot_write(client):
+    body = {"text": "date 2024-10-24 SEOUL: The spy agency said on Thursday that 4,000 soldiers had arrived."}
+    client.cookies.set("claimledger_token", TOKEN)
+    try:
+        assert client.post("/api/articles", json=body).status_code == 401
+        assert client.post("/ingest", data={"text": body["text"]}).status_code == 401
+    finally:
+        client.cookies.clear()
+    cross = client.post("/api/articles", json=body, headers={**AUTH, "origin": "https://evil.example"})
+    assert cross.status_code == 403
+
+
+def test_chunked_bodies_over_the_limit_get_413(client):
+    def chunks():
+        for _ in range(100):
+            yield b"x" * 1024
+
+    response = client.post("/api/articles", content=chunks(), headers={**AUTH, "content-type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_a_loopback_server_answers_only_loopback_names(tmp_path):
+    from claimledger.interfaces.web.security import LOOPBACK_NAMES
+
+    with TestClient(create_app(tmp_path / "l.db", token=TOKEN, allowed_hosts=LOOPBACK_NAMES),
+                    base_url="http://127.0.0.1:8000") as local:
+        assert local.get("/api/claims").status_code == 200
+        assert local.get("/api/claims", headers={"host": "localhost:8000"}).status_code == 200
+        assert local.get("/api/claims", headers={"host": "[::1]:8000"}).status_code == 200
+        assert local.get("/api/claims", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_article_links_and_chart_labels_carry_no_markup(client):
+    stored = client.post("/api/articles", headers=AUTH, json={
+        "text": "date 2024-10-25 KYIV: The <i>Outlet</i> ministry said on Friday that 900 soldiers had arrived.",
+        "url": "javascript:alert(1)", "source": "<i>Outlet</i>"}).json()
+    page = client.get(f"/articles/{stored['id']}").text
+    assert 'href="javascript:' not in page
+    claim_id = client.get(f"/api/articles/{stored['id']}").json()["claims"][0]["claim_id"]
+    assert "<i>Outlet</i>" not in client.get(f"/claims/{claim_id}").text.split('id="chart-data"')[1]

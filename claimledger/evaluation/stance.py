@@ -60,14 +60,15 @@ def read_csv(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
 
 
 def read_emergent(path: Path) -> list[EmergentRow]:
-    return [EmergentRow(r["articleId"], r["articleHeadline"], r.get("claimHeadline") or "", r.get("claimId") or "",
-                        r.get("articleHeadlineStance") or "")
+    # A short row gives None for its missing fields: they read as blank.
+    return [EmergentRow(r["articleId"] or "", r["articleHeadline"] or "", r.get("claimHeadline") or "",
+                        r.get("claimId") or "", r.get("articleHeadlineStance") or "")
             for r in read_csv(path, ("articleId", "articleHeadline"))]
 
 
 def read_fnc1(stances_path: Path, bodies_path: Path) -> tuple[list[FncPair], dict[str, str]]:
-    bodies = {r["Body ID"]: r["articleBody"] for r in read_csv(bodies_path, ("Body ID", "articleBody"))}
-    pairs = [FncPair(r["Headline"], r["Body ID"], r.get("Stance") or "")
+    bodies = {r["Body ID"]: r["articleBody"] or "" for r in read_csv(bodies_path, ("Body ID", "articleBody"))}
+    pairs = [FncPair(r["Headline"] or "", r["Body ID"], r.get("Stance") or "")
              for r in read_csv(stances_path, ("Headline", "Body ID"))]
     unknown = sorted({p.body_id for p in pairs} - bodies.keys())
     if unknown:

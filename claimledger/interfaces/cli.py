@@ -261,14 +261,15 @@ def serve(db: Path = DB, host: str = typer.Option("127.0.0.1", "--host", help="A
     import uvicorn
 
     from .web.app import create_app
-    from .web.security import DEFAULT_MAX_BODY, is_loopback
+    from .web.security import DEFAULT_MAX_BODY, LOOPBACK_NAMES, is_loopback
 
     if not is_loopback(host) and not token:
         fail_on_library_error(UsageError("--host", problem=f"listening on {host} needs --token (or CLAIMLEDGER_TOKEN):"
                                                            " off loopback, reading and writing need it"))
     try:
-        web_app = create_app(db, token, reads_need_token=not is_loopback(host),
-                             max_body=max_body or DEFAULT_MAX_BODY, model=model)
+        # On loopback, reading needs no token, so only loopback names may reach it (no DNS rebinding).
+        web_app = create_app(db, token, reads_need_token=not is_loopback(host), max_body=max_body or DEFAULT_MAX_BODY,
+                             model=model, allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None)
     except ClaimledgerError as error:
         fail_on_library_error(error)
     shown_host = f"[{host}]" if ":" in host else host

@@ -35,22 +35,27 @@ def article_hashes(conn: sqlite3.Connection) -> list[Problem]:
 
     return [Problem("article hash", f"article {article_id}: its hash does not match its text")
             for article_id, stored, text in conn.execute("SELECT id, content_hash, text FROM articles")
-            if content_hash(text) != stored]
+            if not isinstance(text, str) or content_hash(text) != stored]
 
 
 def statements_match_articles(conn: sqlite3.Connection) -> list[Problem]:
     """Each stored statement is one of its article's extracted statements, at its offsets in the text."""
     found = []
     for article_id, text, extraction in conn.execute("SELECT id, text, extraction FROM articles"):
-        extracted = json.loads(extraction)["statements"]
+        try:
+            extracted = json.loads(extraction)["statements"]
+        except (TypeError, ValueError, KeyError):
+            found.append(Problem("extraction", f"article {article_id}: its stored extraction is not readable"))
+            continue
         stored = conn.execute("SELECT position, content, content_start, content_end FROM statements"
                               " WHERE article_id = ? ORDER BY position", (article_id,)).fetchall()
-        if len(stored) != len(extracted):
-            found.append(Problem("statements", f"article {article_id}: {len(stored)} stored, "
-                                               f"{len(extracted)} in its extraction"))
+        if [row[0] for row in stored] != list(range(len(extracted))):
+            found.append(Problem("statements", f"article {article_id}: positions {[row[0] for row in stored][:10]} "
+                                               f"stored, {len(extracted)} statements in its extraction"))
             continue
         for position, content, start, end in stored:
-            if content != extracted[position]["content"] or (start is not None and text[start:end] != content):
+            expected = extracted[position].get("content") if isinstance(extracted[position], dict) else None
+            if content != expected or (start is not None and (text or "")[start:end] != content):
                 found.append(Problem("statement span", f"article {article_id} statement {position}: its content "
                                                        "is not the text at its offsets"))
     return found
@@ -74,7 +79,8 @@ def claim_counts(conn: sqlite3.Connection) -> list[Problem]:
 
 def search_index(conn: sqlite3.Connection) -> list[Problem]:
     try:
-        conn.execute("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)")
+        with conn:  # the check is written as an INSERT: end its implicit transaction
+            conn.execute("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)")
     except sqlite3.DatabaseError as error:
         return [Problem("search index", f"the full-text index disagrees with the statements ({error})")]
     return []

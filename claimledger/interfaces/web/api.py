@@ -16,7 +16,7 @@ from ...ingest.readers import DEFAULT_MAX_BYTES, check_article_text
 from ...ledger.independence import STATUSES
 from ...schema import Article
 from ...store import browse_sql, claims_sql
-from .security import check_read, check_token
+from .security import check_read, check_write
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_read)])
 MAX_ROW = 2 ** 62  # ids and offsets beyond SQLite's 64-bit integers are refused with 422, not a 500
@@ -108,7 +108,7 @@ class ArticleIn(BaseModel):
     source: Optional[str] = Field(None, description="Outlet or feed name.")
 
 
-@router.post("/articles", status_code=201, dependencies=[Depends(check_token)],
+@router.post("/articles", status_code=201, dependencies=[Depends(check_write)],
              summary="Ingest one article (needs the token); 200 with the stored id when the text is already stored")
 def ingest(request: Request, body: ArticleIn):
     stored = store_article(request, Article(text=body.text, source=body.url or body.source or "api", title=body.title,

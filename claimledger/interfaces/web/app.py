@@ -35,8 +35,10 @@ def plotly_style_guards(bundle: Path) -> list[str]:
 
 
 def create_app(db: Path, token: Optional[str] = None, reads_need_token: bool = False,
-               max_body: int = DEFAULT_MAX_BODY, model: Optional[str] = None) -> FastAPI:
-    """The app over the ledger at ``db``; writing needs ``token`` (a random one when not given)."""
+               max_body: int = DEFAULT_MAX_BODY, model: Optional[str] = None,
+               allowed_hosts: Optional[frozenset[str]] = None) -> FastAPI:
+    """The app over the ledger at ``db``; writing needs ``token`` (a random one when not given);
+    with ``allowed_hosts``, requests naming any other Host are refused."""
     from . import api, pages
 
     access = LedgerAccess(db, model)
@@ -52,7 +54,7 @@ def create_app(db: Path, token: Optional[str] = None, reads_need_token: bool = F
     app.state.access = access
     app.state.token = token or new_token()
     app.state.reads_need_token = reads_need_token
-    app.add_middleware(GuardMiddleware, max_body=max_body)
+    app.add_middleware(GuardMiddleware, max_body=max_body, allowed_hosts=allowed_hosts)
     app.include_router(api.router)
     app.include_router(pages.router)
     bundle = plotly_bundle()

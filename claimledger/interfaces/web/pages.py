@@ -20,7 +20,7 @@ from ...store import browse_sql, claims_sql
 from .api import ARTICLE_ID, CLAIM_ID, MAX_ROW, or_404, store_article
 from .charts import chain_graph, timeline
 from .highlight import KINDS, runs
-from .security import check_read, check_token
+from .security import check_read, check_write
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Local files are named by their file name; URLs are kept whole.
@@ -91,7 +91,7 @@ async def ingest_form(request: Request):
 @router.post("/ingest", response_class=HTMLResponse)
 def ingest(request: Request, token: str = Form(""), text: str = Form(""), title: str = Form(""),
                  upload: Optional[UploadFile] = File(None)):
-    check_token(request, token)
+    check_write(request, token)
     source = "web form"
     try:
         if upload is not None and upload.filename:
