@@ -18,7 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .text import TfidfSpace, char_ngrams, has_negation, tokens
+from .text import TfidfSpace, char_ngrams, has_negation, smoothed_idf, tokens
 
 STANCES = ("for", "against", "observing")
 BOW_TERM = re.compile(r"[a-z0-9']+|\?")
@@ -179,7 +179,7 @@ class HeadlineClusterer:
         document_frequency = np.zeros(CHAR_BUCKETS, np.float32)
         for headline in headlines:
             document_frequency[list(char_gram_buckets(headline))] += 1
-        return (np.log((1 + len(headlines)) / (1 + document_frequency)) + 1).astype(np.float32)
+        return smoothed_idf(len(headlines), document_frequency)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

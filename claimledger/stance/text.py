@@ -38,6 +38,11 @@ def sentences(text: str, limit: int) -> list[str]:
     return found[:limit] or [text[:200]]
 
 
+def smoothed_idf(documents: int, document_frequency) -> np.ndarray:
+    """ln((1 + n) / (1 + df)) + 1, scikit-learn's smoothed idf, for one count or an array of them."""
+    return (np.log((1 + documents) / (1 + np.asarray(document_frequency, np.float64))) + 1).astype(np.float32)
+
+
 def has_negation(words: Iterable[str]) -> bool:
     return any(w.endswith("n't") for w in words)
 
@@ -52,7 +57,7 @@ class TfidfSpace:
 
     @classmethod
     def fit(cls, texts: Sequence[str], stop_words: frozenset[str], max_features: int | None = None) -> "TfidfSpace":
-        """Smoothed idf, ln((1 + n) / (1 + df)) + 1; keeps the ``max_features`` most frequent words."""
+        """Smoothed idf (``smoothed_idf``); keeps the ``max_features`` most frequent words."""
         document_frequency: Counter[str] = Counter()
         term_frequency: Counter[str] = Counter()
         for text in texts:
@@ -61,7 +66,7 @@ class TfidfSpace:
             document_frequency.update(set(words))
         kept = sorted(term_frequency, key=lambda w: (-term_frequency[w], w))[:max_features]
         words = sorted(kept)
-        idf = np.array([np.log((1 + len(texts)) / (1 + document_frequency[w])) + 1 for w in words], np.float32)
+        idf = smoothed_idf(len(texts), [document_frequency[w] for w in words])
         return cls({w: i for i, w in enumerate(words)}, idf, stop_words)
 
     def transform(self, texts: Sequence[str]):

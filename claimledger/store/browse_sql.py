@@ -77,10 +77,14 @@ def article_page(conn: sqlite3.Connection, article_id: int) -> Optional[ArticleP
     claims = [ArticleClaim(*r) for r in conn.execute(
         "SELECT c.id, c.canonical, c.status, ac.stance, ac.basis FROM article_claims ac JOIN claims c"
         " ON c.id = ac.claim_id WHERE ac.article_id = ? ORDER BY c.id", (article_id,))]
-    copies = conn.execute("SELECT id, source, copy_similarity FROM articles WHERE copy_of = ? ORDER BY id",
-                          (article_id,)).fetchall()
     return ArticlePage(ArticleSummary(*row[:8]), row[8], row[9], json.loads(row[10]), statements, claims,
-                       [tuple(c) for c in copies])
+                       copies_of(conn, article_id))
+
+
+def copies_of(conn: sqlite3.Connection, article_id: int) -> list[tuple[int, str, float]]:
+    """(id, source, similarity) of the stored near-duplicate copies of an article."""
+    return [tuple(row) for row in conn.execute(
+        "SELECT id, source, copy_similarity FROM articles WHERE copy_of = ? ORDER BY id", (article_id,))]
 
 
 def list_statements(conn: sqlite3.Connection, speaker: Optional[str] = None, side: Optional[str] = None,

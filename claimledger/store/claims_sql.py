@@ -76,19 +76,27 @@ def members(conn: sqlite3.Connection, claim_id: int) -> list[tuple[Member, Optio
     return [(Member(*row[:6], bool(row[6]), row[7]), row[8]) for row in conn.execute(MEMBER_SQL, (claim_id,))]
 
 
-def refresh_claim(conn: sqlite3.Connection, claim_id: int) -> None:
-    """Recount a claim's sides and status from its members."""
+COUNTED_COLUMNS = ("status", "support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",
+                   "decline_raw", "statements", "first_seen", "last_activity")
+
+
+def claim_figures(conn: sqlite3.Connection, claim_id: int) -> dict[str, object]:
+    """A claim's status and counts (``COUNTED_COLUMNS``) as its members give them."""
     found = members(conn, claim_id)
     counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
     dates = sorted(d for _, d in found if d)
-    status = claim_status(counts["support"].independent, counts["deny"].raw)
-    conn.execute(
-        "UPDATE claims SET status = ?, support_raw = ?, support_independent = ?, deny_raw = ?,"
-        " deny_independent = ?, hedge_raw = ?, decline_raw = ?, statements = ?, first_seen = ?, last_activity = ?"
-        " WHERE id = ?",
-        (status, counts["support"].raw, counts["support"].independent, counts["deny"].raw,
-         counts["deny"].independent, counts["hedge"].raw, counts["decline"].raw, len(found),
-         dates[0] if dates else None, dates[-1] if dates else None, claim_id))
+    return {"status": claim_status(counts["support"].independent, counts["deny"].raw),
+            "support_raw": counts["support"].raw, "support_independent": counts["support"].independent,
+            "deny_raw": counts["deny"].raw, "deny_independent": counts["deny"].independent,
+            "hedge_raw": counts["hedge"].raw, "decline_raw": counts["decline"].raw, "statements": len(found),
+            "first_seen": dates[0] if dates else None, "last_activity": dates[-1] if dates else None}
+
+
+def refresh_claim(conn: sqlite3.Connection, claim_id: int) -> None:
+    """Recount a claim's sides and status from its members."""
+    figures = claim_figures(conn, claim_id)
+    conn.execute(f"UPDATE claims SET {', '.join(c + ' = ?' for c in COUNTED_COLUMNS)} WHERE id = ?",
+                 (*(figures[c] for c in COUNTED_COLUMNS), claim_id))
 
 
 @dataclass

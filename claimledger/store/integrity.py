@@ -10,8 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from .claims_sql import SIDES, members
-from ..ledger.independence import claim_status, count_side
+from .claims_sql import COUNTED_COLUMNS, claim_figures
 
 
 @dataclass
@@ -63,17 +62,12 @@ def statements_match_articles(conn: sqlite3.Connection) -> list[Problem]:
 
 def claim_counts(conn: sqlite3.Connection) -> list[Problem]:
     found = []
-    for claim_id, status, support, support_independent, deny, count in conn.execute(
-            "SELECT id, status, support_raw, support_independent, deny_raw, statements FROM claims"):
-        listed = members(conn, claim_id)
-        sides = {side: count_side(m for m, _ in listed if m.side == side) for side in SIDES}
-        expected = (claim_status(sides["support"].independent, sides["deny"].raw), sides["support"].raw,
-                    sides["support"].independent, sides["deny"].raw, len(listed))
-        if (status, support, support_independent, deny, count) != expected:
-            found.append(Problem("claim counts", f"claim {claim_id}: stored {status}, {support}/{support_independent}"
-                                                 f" support, {deny} denial, {count} statements; its members give "
-                                                 f"{expected[0]}, {expected[1]}/{expected[2]}, {expected[3]}, "
-                                                 f"{expected[4]}"))
+    for row in conn.execute(f"SELECT id, {', '.join(COUNTED_COLUMNS)} FROM claims").fetchall():
+        stored = dict(zip(COUNTED_COLUMNS, row[1:]))
+        expected = claim_figures(conn, row[0])
+        differing = [f"{c} {stored[c]} (members give {expected[c]})" for c in COUNTED_COLUMNS if stored[c] != expected[c]]
+        if differing:
+            found.append(Problem("claim counts", f"claim {row[0]}: " + ", ".join(differing)))
     return found
 
 

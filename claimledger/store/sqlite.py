@@ -19,7 +19,7 @@ from ..ledger.claims import ClaimIndex
 from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, signature, to_blob
 from ..schema import Article, Extraction, Statement
-from . import claims_sql, integrity
+from . import browse_sql, claims_sql, integrity
 
 DEFAULT_DB = "claimledger.db"
 
@@ -288,8 +288,7 @@ class Ledger:
 
     def copies_of(self, article_id: int) -> list[tuple[int, str, float]]:
         """(id, source, similarity) of the stored copies of an article."""
-        return self.conn.execute("SELECT id, source, copy_similarity FROM articles WHERE copy_of = ? ORDER BY id",
-                                 (article_id,)).fetchall()
+        return browse_sql.copies_of(self.conn, article_id)
 
     def check(self) -> list[integrity.Problem]:
         """Every integrity problem found (an empty list for a sound ledger)."""

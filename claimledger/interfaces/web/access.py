@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from ...extraction.pipeline import extract_many, load_model
+from ...extraction.pipeline import extract_many
 from ...schema import Article
 from ...store.sqlite import Ledger
 
@@ -25,7 +25,6 @@ class LedgerAccess:
         self.write_lock = threading.Lock()
         self.extract_lock = threading.Lock()
         self.local = threading.local()
-        self._nlp = None
 
     def reader(self) -> sqlite3.Connection:
         conn = getattr(self.local, "conn", None)
@@ -36,20 +35,15 @@ class LedgerAccess:
 
     def add(self, article: Article) -> tuple[Optional[int], int]:
         """Extract and store one article: (its id, or None when the text is already stored; statements)."""
-        with self.extract_lock:
-            if self._nlp is None:
-                self._nlp = load_model(self.model)
-            extraction = next(iter(extract_many([article], nlp=self._nlp)))
+        with self.extract_lock:  # one pipeline (load_model keeps it) shared by the server's threads
+            extraction = next(extract_many([article], model=self.model))
         with self.write_lock:
             article_id = self.writer.add(article, extraction)
         return article_id, len(extraction.statements)
 
     def article_id_of(self, text: str) -> Optional[int]:
-        return self.writer_read(lambda ledger: ledger.article_id(text))
-
-    def writer_read(self, query):
         with self.write_lock:
-            return query(self.writer)
+            return self.writer.article_id(text)
 
     def close(self) -> None:
         self.writer.close()

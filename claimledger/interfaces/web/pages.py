@@ -17,6 +17,7 @@ from ...ingest.readers import DEFAULT_MAX_BYTES, read_html, read_text_file
 from ...ledger.independence import STATUSES
 from ...schema import Article
 from ...store import browse_sql, claims_sql
+from ...store.claims_sql import SIDES
 from .api import ARTICLE_ID, CLAIM_ID, MAX_ROW, or_404, store_article
 from .charts import chain_graph, timeline
 from .highlight import KINDS, runs
@@ -57,7 +58,7 @@ async def board(request: Request, status: Optional[str] = None, entity: Optional
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
 async def claim(request: Request, claim_id: int = CLAIM_ID):
     found = or_404(claims_sql.claim_page(request.app.state.access.reader(), claim_id), f"claim {claim_id}")
-    sides = {side: [s for s in found.statements if s.side == side] for side in ("support", "deny", "hedge", "decline")}
+    sides = {side: [s for s in found.statements if s.side == side] for side in SIDES}
     return render(request, "claim.html", page=found, c=found.summary, sides=sides,
                   charts={"timeline": timeline(found), "chains": chain_graph(found)})
 
