@@ -31,7 +31,7 @@ from tqdm import tqdm  # noqa: E402
 from claimledger import read_paths  # noqa: E402
 from claimledger.extraction.pipeline import extract_articles  # noqa: E402
 from claimledger.schema import Article  # noqa: E402
-from claimledger.store.sqlite import Ledger  # noqa: E402
+from claimledger.store.ledger import Ledger  # noqa: E402
 
 SEED = 7
 
@@ -68,10 +68,35 @@ def percentiles(samples: list[float]) -> dict[str, float]:
             "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 2)}
 
 
+def report(results: dict, out: Path) -> None:
+    """Print the results and keep them as JSON in ``out``."""
+    print(json.dumps(results, indent=2))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
 def timed(call) -> float:
     started = time.perf_counter()
     call()
     return time.perf_counter() - started
+
+
+def query_latency(ledger: Ledger, articles: list[Article], repeats: int) -> dict[str, dict[str, float]]:
+    """p50/p95 of the claim list (plain, by status, by full-text search, by entity) and of claim pages."""
+    rng = random.Random(SEED)
+    claim_ids = [row[0] for row in ledger.db.execute("SELECT id FROM claims WHERE statements > 0")]
+    speakers = [r[0] for r in ledger.db.execute(
+        "SELECT speaker_entity FROM statements WHERE speaker_entity IS NOT NULL GROUP BY speaker_entity"
+        " ORDER BY count(*) DESC LIMIT 50")]
+    words_pool = [w for a in articles[:200] for w in a.text.split() if w.isalpha() and len(w) > 5]
+    queries = {
+        "claim_list": lambda: ledger.claims(limit=50),
+        "claim_list_by_status": lambda: ledger.claims(status=rng.choice(["contested", "corroborated", "denied"])),
+        "claim_list_search": lambda: ledger.claims(search=rng.choice(words_pool)),
+        "claim_list_by_entity": lambda: ledger.claims(entity=rng.choice(speakers)),
+        "claim_page": lambda: ledger.claim(rng.choice(claim_ids)),
+    }
+    return {name: percentiles([timed(query) for _ in range(repeats)]) for name, query in queries.items()}
 
 
 def main() -> None:
@@ -90,20 +115,7 @@ def main() -> None:
             ledger_s += timed(lambda: ledger.add(article, extraction))
         total_s = time.perf_counter() - started
         counts = ledger.counts()
-        rng = random.Random(SEED)
-        claim_ids = [c.id for c in ledger.claims(limit=100_000)]
-        speakers = [r[0] for r in ledger.conn.execute(
-            "SELECT speaker_entity FROM statements WHERE speaker_entity IS NOT NULL GROUP BY speaker_entity"
-            " ORDER BY count(*) DESC LIMIT 50")]
-        words_pool = [w for a in articles[:200] for w in a.text.split() if w.isalpha() and len(w) > 5]
-        queries = {
-            "claim_list": lambda: ledger.claims(limit=50),
-            "claim_list_by_status": lambda: ledger.claims(status=rng.choice(["contested", "corroborated", "denied"])),
-            "claim_list_search": lambda: ledger.claims(search=rng.choice(words_pool)),
-            "claim_list_by_entity": lambda: ledger.claims(entity=rng.choice(speakers)),
-            "claim_page": lambda: ledger.claim(rng.choice(claim_ids)),
-        }
-        latency = {name: percentiles([timed(query) for _ in range(args.queries)]) for name, query in queries.items()}
+        latency = query_latency(ledger, articles, args.queries)
     extract_s = total_s - ledger_s
     results = {"articles_in": len(articles), "words": words, "stored": counts,
                "extract_articles_per_s": round(len(articles) / extract_s, 2),
@@ -111,9 +123,7 @@ def main() -> None:
                "ratio_ingest_to_extract": round(extract_s / total_s, 3),
                "ledger_ms_per_article": round(ledger_s / len(articles) * 1000, 2),
                "latency": latency}
-    print(json.dumps(results, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report(results, args.out)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_ledger import report  # noqa: E402
+
 TOKEN = "bench-token"
 
 
@@ -139,9 +143,7 @@ def main() -> None:
     results = {"db": str(args.db), "clients": args.clients, "seconds": round(elapsed, 1), "ingest": args.ingest,
                "requests_per_s": round(sum(map(len, samples.values())) / elapsed, 1), "errors": len(errors),
                "error_examples": errors[:5], "latency": {k: summary(v) for k, v in sorted(samples.items())}}
-    print(json.dumps(results, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report(results, args.out)
 
 
 if __name__ == "__main__":

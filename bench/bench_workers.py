@@ -11,7 +11,6 @@ user sees it.  Reports articles/s and the ratios 2 workers / 1 worker and each /
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_ledger import paragraphs, synthesise, timed  # noqa: E402
+from bench_ledger import paragraphs, report, synthesise, timed  # noqa: E402
 
 from claimledger.extraction.parallel import extract_in_parallel  # noqa: E402
 from claimledger.extraction.pipeline import DEFAULT_MODEL, load_model  # noqa: E402
@@ -46,9 +45,7 @@ def main() -> None:
                "ratio_2_to_1_workers": round(seconds["workers_1"] / seconds["workers_2"], 3),
                "ratio_1_worker_to_bare": round(seconds["bare_spacy"] / seconds["workers_1"], 3),
                "ratio_2_workers_to_bare": round(seconds["bare_spacy"] / seconds["workers_2"], 3)}
-    print(json.dumps(results, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report(results, args.out)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ class UnknownFormat(ClaimledgerError):
     """The file extension names no format claimledger reads."""
 
     code, template = "E004", ("unknown extension {extension!r} (expected .txt, .html, .htm, .jsonl, "
-                              ".xml, .rss, .atom, .warc or .warc.gz)")
+                              ".xml, .rss, .atom, .warc, .warc.gz or .parquet)")
 
 
 class MalformedRecord(ClaimledgerError):
@@ -130,3 +130,15 @@ class MalformedDataset(ClaimledgerError):
     """An evaluation file lacks the columns its format requires, or a row cannot be read."""
 
     code, template = "E017", "malformed evaluation file: {problem}"
+
+
+class MalformedParquet(ClaimledgerError):
+    """A Parquet input shard, or the Parquet output of ``claimledger batch``, cannot be read as expected."""
+
+    code, template = "E018", "malformed Parquet: {problem}"
+
+
+class SparkUnavailable(ClaimledgerError):
+    """PySpark or Java is missing, or the Spark job itself failed."""
+
+    code, template = "E019", "Spark: {problem}"

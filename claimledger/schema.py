@@ -28,6 +28,13 @@ class Article:
     outlet: Optional[str] = None
     author: Optional[str] = None
 
+    def __post_init__(self) -> None:
+        # NUL never belongs in news text and PostgreSQL's text cannot hold it; U+FFFD keeps every offset.
+        for name in ("text", "source", "title", "url", "published", "outlet", "author"):
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, name, value.replace("\x00", "\ufffd"))
+
 
 @dataclass
 class Mention:
@@ -128,3 +135,20 @@ class Extraction:
     def to_json(self) -> str:
         """``to_dict`` as JSON text, without asdict's deep copies (records are read-only here)."""
         return json.dumps(self, default=vars, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Extraction":
+        """The inverse of ``to_dict`` (spans back to tuples): ``from_dict(json.loads(e.to_json()))``
+        serialises to the same JSON text, so a stored extraction reads back as it was written."""
+        def spanned(kind: type, item: dict, *names: str) -> object:
+            return kind(**{**item, **{n: tuple(item[n]) if item[n] is not None else None for n in names}})
+
+        return cls(**{**record,
+                      "statements": [spanned(Statement, s, "speaker_span", "cue_span", "content_span")
+                                     for s in record["statements"]],
+                      "evidence": [spanned(Evidence, e, "span") for e in record["evidence"]],
+                      "entities": [Entity(**{**e, "mentions": [spanned(Mention, m, "span") for m in e["mentions"]]})
+                                   for e in record["entities"]],
+                      "quantities": [spanned(Quantity, q, "span") for q in record["quantities"]],
+                      "dates": [spanned(DateMention, d, "span") for d in record["dates"]],
+                      "places": [spanned(Place, p, "span") for p in record["places"]]})

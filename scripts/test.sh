@@ -3,10 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The browser tests drive Debian's Chromium (installed once; Playwright downloads nothing).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages, installed once: Chromium for the browser tests (Playwright downloads nothing),
+# PostgreSQL for the store tests' throwaway server, Java for Spark's local mode.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
-    $apt_get update -qq && $apt_get install -y -qq chromium >/dev/null
+    $apt_get update -qq && $apt_get install -y -qq "${missing[@]}" >/dev/null
 fi
 .venv/bin/python -m pytest -q tests
 .venv/bin/python eval/polnear_gate.py

@@ -1,7 +1,8 @@
-"""Shared fixtures: the default pipeline is loaded once per test session."""
+"""Shared fixtures: the default pipeline is loaded once per test session; store tests run on
+both backends through ``ledger_target`` (a SQLite file, or a database on a throwaway PostgreSQL
+server started once per session)."""
 
 import socket
-import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -9,11 +10,34 @@ from contextlib import contextmanager
 import pytest
 
 from claimledger import load_model
+from claimledger.store.database import Database
+from throwaway_postgres import throwaway_postgres
+
+BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="session")
 def nlp():
     return load_model()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    with throwaway_postgres() as server:
+        yield server
+
+
+def new_ledger_target(request, folder) -> str:
+    """Where a ledger for ``request.param``'s backend goes: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_server").new_database()
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / "ledger.db")
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger_target(request, tmp_path):
+    return new_ledger_target(request, tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +73,8 @@ def live_server(app):
 
 def snapshot(db) -> dict:
     """The ledger's content, keyed by article text hash and statement position rather than row ids."""
-    with sqlite3.connect(db) as conn:
+    conn = Database(db, read_only=True)
+    try:
         hash_of = dict(conn.execute("SELECT id, content_hash FROM articles"))
         canonical = dict(conn.execute("SELECT id, canonical FROM claims"))
         return {
@@ -65,3 +90,5 @@ def snapshot(db) -> dict:
             "article stances": sorted((hash_of[a], canonical[c], st) for a, c, st in conn.execute(
                 "SELECT article_id, claim_id, stance FROM article_claims")),
         }
+    finally:
+        conn.close()

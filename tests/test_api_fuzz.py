@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 
 from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.web.app import create_app
-from claimledger.store.sqlite import Ledger
+from claimledger.store.ledger import Ledger
 from conftest import live_server
 
 ROOT = Path(__file__).resolve().parent.parent

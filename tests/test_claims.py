@@ -11,7 +11,8 @@ from claimledger.ledger.claims import canonical_text, side_of
 from claimledger.ledger.export import WRITERS
 from claimledger.ledger.independence import Member, claim_status, count_side, speaker_key
 from claimledger.schema import Article
-from claimledger.store.sqlite import Ledger
+from claimledger.store.ledger import Ledger
+from conftest import BACKENDS, new_ledger_target
 
 ARTICLES = [
     ("herald.txt", "Seoul Herald",
@@ -32,9 +33,9 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def ledger(tmp_path_factory, nlp):
-    store = Ledger(tmp_path_factory.mktemp("claims") / "claims.db")
+@pytest.fixture(scope="module", params=BACKENDS)
+def ledger(request, tmp_path_factory, nlp):
+    store = Ledger(new_ledger_target(request, tmp_path_factory.mktemp("claims")))
     for source, outlet, text in ARTICLES:
         store.add(Article(text=text, source=source, outlet=outlet), extract(text, source=source, nlp=nlp))
     yield store
@@ -78,8 +79,8 @@ def test_filters_and_search_cannot_break_the_query(ledger):
     assert ledger.claims(since="2100-01-01") == []
 
 
-def test_claims_survive_reopening_and_new_articles_join_them(tmp_path, nlp):
-    path = tmp_path / "l.db"
+def test_claims_survive_reopening_and_new_articles_join_them(ledger_target, nlp):
+    path = ledger_target
     with Ledger(path) as store:
         for source, outlet, text in ARTICLES[:2]:
             store.add(Article(text=text, source=source, outlet=outlet), extract(text, source=source, nlp=nlp))

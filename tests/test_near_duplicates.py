@@ -2,7 +2,7 @@
 
 from claimledger import extract
 from claimledger.schema import Article
-from claimledger.store.sqlite import Ledger
+from claimledger.store.ledger import Ledger
 
 WIRE = ("SEOUL, Oct 23 (Wire) - About 3,000 North Korean soldiers have moved to eastern Russia, a Pentagon "
         "spokesperson said on Wednesday, adding that the troops were being trained at several bases. "
@@ -19,8 +19,8 @@ def add(ledger, text, source):
     return ledger.add(Article(text=text, source=source), extract(text, source=source))
 
 
-def test_reprint_is_linked_and_other_story_is_not(tmp_path):
-    with Ledger(tmp_path / "l.db") as ledger:
+def test_reprint_is_linked_and_other_story_is_not(ledger_target):
+    with Ledger(ledger_target) as ledger:
         original = add(ledger, WIRE, "wire.txt")
         reprint = add(ledger, REPRINT, "reprint.txt")
         other = add(ledger, OTHER, "other.txt")
@@ -30,10 +30,10 @@ def test_reprint_is_linked_and_other_story_is_not(tmp_path):
         assert (copy_id, source) == (reprint, "reprint.txt") and 0.5 <= similarity < 1
 
 
-def test_copies_are_found_across_runs_and_chains_point_to_the_first(tmp_path):
-    with Ledger(tmp_path / "l.db") as ledger:
+def test_copies_are_found_across_runs_and_chains_point_to_the_first(ledger_target):
+    with Ledger(ledger_target) as ledger:
         original = add(ledger, WIRE, "wire.txt")
         add(ledger, REPRINT, "reprint.txt")
-    with Ledger(tmp_path / "l.db") as reopened:
+    with Ledger(ledger_target) as reopened:
         second_reprint = add(reopened, REPRINT + " Editing by the night desk.", "again.txt")
         assert reopened.copy_of(second_reprint) == original

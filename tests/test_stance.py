@@ -1,7 +1,6 @@
 """The stance models and the `eval` commands, on headlines and bodies written for these tests."""
 
 import csv
-import sqlite3
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ from claimledger.ledger.article_stance import article_stances
 from claimledger.stance import headline_stance_model
 from claimledger.stance.headline import cut_tree
 from claimledger.stance.text import TfidfSpace
-from claimledger.store.sqlite import MIGRATIONS, Ledger
+from claimledger.store.ledger import Ledger
 
 runner = CliRunner()
 CLAIM = "North Korea has sent troops to fight for Russia"
@@ -27,7 +26,6 @@ HEADLINES = [  # (article id, headline, claim id, gold stance)
     ("b2", "Giant squid found on Cornwall beach turns out to be a hoax", "squid", "against"),
     ("b3", "Beachgoers report a giant squid washed up in Cornwall", "squid", "observing"),
 ]
-STANCE_MIGRATION = next(m for m in MIGRATIONS if m[0] == "005_article_stances")
 CLAIMS = {"troops": CLAIM, "squid": "A giant squid washed up on a beach in Cornwall"}
 
 
@@ -136,31 +134,16 @@ def test_eval_files_without_their_columns_are_one_line_errors(tmp_path):
     assert not (tmp_path / "p.csv").exists()
 
 
-def test_claim_pages_list_articles_with_their_own_stance(tmp_path):
+def test_claim_pages_list_articles_with_their_own_stance(tmp_path, ledger_target):
     (tmp_path / "a.txt").write_text(
         "North Korea denies sending troops to Russia, calls the reports fake\n\n"
         "date 2024-10-22 SEOUL: North Korea's envoy said on Monday that reports North Korea has sent troops "
         "to fight for Russia were \"groundless rumours\".", encoding="utf-8")
-    with Ledger(tmp_path / "l.db") as ledger:
+    with Ledger(ledger_target) as ledger:
         ingest_paths([tmp_path / "a.txt"], ledger)
         page = ledger.claim(ledger.claims()[0].id)
     assert [(a.title, a.stance, a.basis) for a in page.articles] == [
         ("North Korea denies sending troops to Russia, calls the reports fake", "against", "headline")]
-
-
-def test_a_ledger_from_before_article_stances_gets_them_on_open(tmp_path):
-    (tmp_path / "a.txt").write_text("North Korea sends troops to fight for Russia\n\ndate 2024-10-22 SEOUL: The spy "
-                                    "agency said on Monday that North Korea has sent troops to fight for Russia.",
-                                    encoding="utf-8")
-    db = tmp_path / "l.db"
-    with Ledger(db) as ledger:
-        ingest_paths([tmp_path / "a.txt"], ledger)
-    with sqlite3.connect(db) as conn:  # roll the ledger back to migration 004
-        conn.executescript("DROP TABLE article_claims; ALTER TABLE articles DROP COLUMN stances_assigned;"
-                           f"PRAGMA user_version = {MIGRATIONS.index(STANCE_MIGRATION)};")
-    with Ledger(db) as ledger:
-        page = ledger.claim(ledger.claims()[0].id)
-    assert [(a.stance, a.basis) for a in page.articles] == [("for", "headline")]
 
 
 def test_eval_reads_short_rows_as_blank_fields(tmp_path):

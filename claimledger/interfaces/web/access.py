@@ -1,37 +1,35 @@
 """How the web app reaches the ledger: many readers, one writer.
 
-Each server thread reads through its own read-only SQLite connection (WAL lets readers run beside
-the writer).  Ingest goes through a single ``Ledger`` behind a lock, and extraction, the slow part,
+Each server thread reads through its own read-only connection (SQLite's WAL, like PostgreSQL, lets
+readers run beside the writer).  Ingest goes through a single ``Ledger`` behind a lock, and extraction, the slow part,
 runs before the lock is taken so readers and other uploads are not held up by it."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from ...extraction.pipeline import extract_many
 from ...schema import Article
-from ...store.sqlite import Ledger
+from ...store.database import Database
+from ...store.ledger import Ledger
 
 
 class LedgerAccess:
-    def __init__(self, db: Path, model: Optional[str] = None) -> None:
-        self.db = Path(db)
+    def __init__(self, db: Union[str, Path], model: Optional[str] = None) -> None:
+        self.db = db
         self.model = model
-        self.writer = Ledger(self.db, check_same_thread=False)
-        self.writer.claim_index()  # assign whatever an older ledger left unassigned, before anyone reads
+        self.writer = Ledger(db, check_same_thread=False)
         self.write_lock = threading.Lock()
         self.extract_lock = threading.Lock()
         self.local = threading.local()
 
-    def reader(self) -> sqlite3.Connection:
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(f"{self.db.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-            self.local.conn = conn
-        return conn
+    def reader(self) -> Database:
+        database = getattr(self.local, "database", None)
+        if database is None:
+            database = self.local.database = Database(self.db, read_only=True, check_same_thread=False)
+        return database
 
     def add(self, article: Article) -> tuple[Optional[int], int]:
         """Extract and store one article: (its id, or None when the text is already stored; statements)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Union
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
@@ -34,7 +34,7 @@ def plotly_style_guards(bundle: Path) -> list[str]:
     return STYLE_GUARD.findall(bundle.read_text(encoding="utf-8"))
 
 
-def create_app(db: Path, token: Optional[str] = None, reads_need_token: bool = False,
+def create_app(db: Union[str, Path], token: Optional[str] = None, reads_need_token: bool = False,
                max_body: int = DEFAULT_MAX_BODY, model: Optional[str] = None,
                allowed_hosts: Optional[frozenset[str]] = None) -> FastAPI:
     """The app over the ledger at ``db``; writing needs ``token`` (a random one when not given);

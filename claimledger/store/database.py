@@ -1,0 +1,222 @@
+"""A connection to a ledger database, SQLite (a file) or PostgreSQL (a ``postgresql://`` URL).
+
+Queries are written once, in SQL both engines accept, with ``?`` placeholders; ``Database``
+translates them for psycopg and supplies the few things each engine does its own way: the write
+lock, full-text matching (FTS5 / tsvector) and the engine's own integrity check.  Queries go
+straight to the driver (no ORM layer: ingest runs dozens of them per article).  The schema is
+``schema.py``, brought to each database by the Alembic migrations (``migrate``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator, Optional, Sequence, Union
+
+from ..errors import LedgerError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+WRITE_LOCK = 0x636C61696D  # advisory lock key ("claim"): one writer at a time per PostgreSQL ledger
+LEGACY_FORMAT = 6  # PRAGMA user_version of the last SQLite ledgers made before Alembic
+ALL_ROWS = 2 ** 62  # LIMIT for "no limit" (SQLite takes no NULL there, PostgreSQL no -1)
+
+
+def is_postgres(target: Union[str, Path]) -> bool:
+    return str(target).startswith(POSTGRES_SCHEMES)
+
+
+def libpq_url(target: str) -> str:
+    return "postgresql://" + target.split("://", 1)[1]
+
+
+def display_name(target: Union[str, Path]) -> str:
+    """The ledger as error messages name it: the file, or the URL without its password."""
+    if not is_postgres(target):
+        return str(target)
+    from sqlalchemy.engine import make_url
+
+    return make_url(libpq_url(str(target))).render_as_string(hide_password=True)
+
+
+@lru_cache(maxsize=512)
+def psycopg_sql(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def without_nul(params: Sequence[Any]) -> tuple:
+    """Parameters as PostgreSQL takes them: its text cannot hold NUL (articles arrive without it;
+    this covers what users type into a search)."""
+    return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params)
+
+
+def searchable(text: str) -> str:
+    """User text without what no search string may hold: NUL and control characters, lone surrogates."""
+    return "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text)
+
+
+def fts_terms(text: str) -> str:
+    """User text as an FTS5 query of quoted terms (all must match): no FTS syntax gets through."""
+    terms = [t for t in searchable(text).split() if t.strip('"')]
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+class Database:
+    """One connection, used like sqlite3's: ``execute``, ``executemany``, ``with db:`` for a transaction."""
+
+    def __init__(self, target: Union[str, Path], read_only: bool = False, check_same_thread: bool = True) -> None:
+        self.target = str(target)
+        self.name = display_name(target)
+        self.postgres = is_postgres(target)
+        self._transactions: list = []
+        if self.postgres:
+            import psycopg
+
+            self.Error: type[Exception] = psycopg.Error
+            # JIT compiling costs more than these short queries take.
+            options = "-c jit=off" + (" -c default_transaction_read_only=on" if read_only else "")
+            try:
+                # Autocommit, with explicit transactions: a reader never sits idle inside one.
+                self.conn = psycopg.connect(libpq_url(self.target), autocommit=True, options=options)
+            except psycopg.Error as exc:
+                raise LedgerError(self.name, problem=one_line(exc)) from None
+        else:
+            self.Error = sqlite3.Error
+            path = Path(self.target)
+            if read_only:
+                self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                            check_same_thread=check_same_thread)
+            else:
+                self.conn = sqlite3.connect(self.target, check_same_thread=check_same_thread)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self.postgres:
+            return self.conn.execute(psycopg_sql(sql), without_nul(params))
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self.postgres:
+            if rows:
+                with self.conn.cursor() as cursor:
+                    cursor.executemany(psycopg_sql(sql), [without_nul(row) for row in rows])
+        else:
+            self.conn.executemany(sql, rows)
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def __enter__(self) -> "Database":
+        if self.postgres:
+            transaction = self.conn.transaction()
+            transaction.__enter__()
+            self._transactions.append(transaction)
+        else:
+            self.conn.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.postgres:
+            self._transactions.pop().__exit__(*exc)
+        else:
+            self.conn.__exit__(*exc)
+
+    @contextmanager
+    def writing(self) -> Iterator["Database"]:
+        """A transaction holding the ledger's write lock, so writers in other processes wait their turn."""
+        with self:
+            if self.postgres:
+                self.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+            elif not self.conn.in_transaction:
+                self.conn.execute("BEGIN IMMEDIATE")
+            yield self
+
+    def matching_statements(self, text: str, phrase: bool = False) -> Optional[tuple[str, tuple]]:
+        """SQL selecting the ids of statements whose words match every term of ``text`` (or, with
+        ``phrase``, the words in order within the content), with its parameters; None when the
+        text has no terms to match."""
+        if not fts_terms(text):
+            return None
+        words = " ".join(searchable(text).split())
+        if self.postgres:
+            if phrase:  # content words carry weight A (see migration 0001)
+                return ("SELECT id FROM statements WHERE search_vector @@ phraseto_tsquery('simple', ?)"
+                        " AND ts_filter(search_vector, '{a}') @@ phraseto_tsquery('simple', ?)", (words, words))
+            return "SELECT id FROM statements WHERE search_vector @@ plainto_tsquery('simple', ?)", (words,)
+        query = 'content : "' + words.replace('"', '""') + '"' if phrase else fts_terms(text)
+        return "SELECT rowid AS id FROM statements_fts WHERE statements_fts MATCH ?", (query,)
+
+    def engine_problems(self) -> list[tuple[str, str]]:
+        """(check, detail) for what the engine's own checks find wrong: SQLite's integrity check and its
+        full-text index (a PostgreSQL server guards its own files, and its search column is generated)."""
+        if self.postgres:
+            return []
+        problems = [("database", row[0]) for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        try:
+            with self.conn:  # the check is written as an INSERT: end its implicit transaction
+                self.conn.execute("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as error:
+            problems.append(("search index", f"the full-text index disagrees with the statements ({error})"))
+        return problems
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def migrate(target: Union[str, Path]) -> None:
+    """Bring the database to the newest schema (creating it when new), atomically and once even
+    when several processes open it at the same moment."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.pool import NullPool
+
+    postgres = is_postgres(target)
+    url = "postgresql+psycopg://" + str(target).split("://", 1)[1] if postgres else f"sqlite:///{target}"
+    engine = create_engine(url, poolclass=NullPool)
+    if not postgres:
+        # pysqlite would commit each DDL statement on its own; take the write lock and make it one transaction.
+        event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    try:
+        with engine.begin() as connection:
+            if postgres:
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            config.attributes["connection"] = connection
+            if not postgres:
+                adopt_legacy_sqlite(connection, config)
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise LedgerError(display_name(target), problem=one_line(exc.orig or exc)) from None
+    finally:
+        engine.dispose()
+
+
+def adopt_legacy_sqlite(connection: Any, config: Any) -> None:
+    """SQLite ledgers from before Alembic: the last format is stamped as revision 0001 (after
+    swapping its NOCASE speaker indexes for 0001's lower() ones and adding the index 0001 added);
+    older formats cannot be upgraded."""
+    from alembic import command
+
+    format_version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+    if format_version == 0:
+        return
+    if format_version != LEGACY_FORMAT:
+        raise LedgerError(str(connection.engine.url.database), problem=(
+            f"made by an early development version (format {format_version}); ingest its articles into a new ledger"))
+    for statement in ("DROP INDEX IF EXISTS statements_speaker_nocase", "DROP INDEX IF EXISTS statements_origin_nocase",
+                      "CREATE INDEX statements_speaker_lower ON statements (lower(speaker_entity))",
+                      "CREATE INDEX statements_origin_lower ON statements (lower(origin_speaker))",
+                      "CREATE INDEX claim_statements_claim_of ON claim_statements (statement_id, claim_id)",
+                      "PRAGMA user_version = 0"):
+        connection.exec_driver_sql(statement)
+    command.stamp(config, "0001")

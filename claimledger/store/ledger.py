@@ -1,0 +1,185 @@
+"""The ledger: articles and their extractions, idempotent by content hash, in SQLite or PostgreSQL.
+
+Each article is written in one transaction with its statements and claim assignments, holding the
+ledger's write lock, so a failed or interrupted ingest leaves the ledger as it was and concurrent
+ingests (other processes, other machines on PostgreSQL) neither duplicate nor miss each other's work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional, Union
+
+from ..errors import LedgerError
+from ..ledger.claims import ClaimIndex
+from ..ledger.independence import origins
+from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
+from ..schema import Article, Extraction, Statement
+from . import browse_sql, claims_sql, integrity
+from .database import ALL_ROWS, Database, display_name, migrate, one_line
+
+DEFAULT_DB = "claimledger.db"
+
+
+def content_hash(text: str) -> str:
+    """Hash of the article text with whitespace runs collapsed, so re-saved copies match."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class LedgerRow:
+    article_id: int
+    published: Optional[str]
+    outlet: Optional[str]
+    source: str
+    speaker_entity: Optional[str]
+    affiliation: Optional[str]
+    stance: str
+    content: str
+    date: Optional[str]
+    via: Optional[int]
+
+
+class Ledger:
+    """A claimledger database: a SQLite file, or a ``postgresql://`` URL."""
+
+    def __init__(self, target: Union[str, Path] = DEFAULT_DB, check_same_thread: bool = True) -> None:
+        """``check_same_thread=False`` lets a server share it between threads; the caller then
+        serialises access (one writer at a time)."""
+        self.path = display_name(target)
+        migrate(target)
+        self.db = Database(target, check_same_thread=check_same_thread)
+        try:
+            if not self.db.postgres:
+                # WAL with synchronous=NORMAL: a crash never corrupts or half-writes an article, and a commit per
+                # article costs no fsync (only a power cut may drop the last commits, which a re-run re-adds).
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+        except self.db.Error as exc:
+            raise LedgerError(self.path, problem=one_line(exc)) from None
+        self._copies: Optional[CopyIndex] = None
+        self._claims: Optional[tuple[ClaimIndex, int]] = None
+        self._seen_article = 0  # the newest article the in-memory indexes include
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def has_article(self, text: str) -> bool:
+        return self.article_id(text) is not None
+
+    def article_id(self, text: str) -> Optional[int]:
+        """The id of the stored article with this text (whitespace-normalised), if any."""
+        return self.db.scalar("SELECT id FROM articles WHERE content_hash = ?", (content_hash(text),))
+
+    def add(self, article: Article, extraction: Extraction) -> Optional[int]:
+        """Store an article and its extraction; None when the same text is already stored."""
+        minhash = signature(article.text)
+        try:
+            with self.db.writing():
+                copies = self.indexes()
+                original = copies.original_of(minhash)
+                copy_of, similarity = original if original else (None, None)
+                row = self.db.execute(
+                    "INSERT INTO articles (content_hash, source, title, url, outlet, published, dateline, text,"
+                    " extraction, minhash, copy_of, copy_similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+                    (content_hash(article.text), article.source, article.title or extraction.title,
+                     article.url or extraction.url, article.outlet or extraction.outlet,
+                     extraction.published or article.published, extraction.dateline, article.text,
+                     extraction.to_json(), to_blob(minhash), copy_of, similarity)).fetchone()
+                if row is None:
+                    return None
+                article_id = row[0]
+                self.insert_statements(article_id, extraction.statements)
+                self.assign_claims(article_id)
+        except self.db.Error as exc:
+            self._claims = self._copies = None  # the in-memory indexes may hold what was rolled back: rebuild them
+            raise LedgerError(self.path, problem=one_line(exc)) from None
+        copies.add(article_id, minhash, copy_of)
+        self._seen_article = article_id
+        return article_id
+
+    def insert_statements(self, article_id: int, statements: list[Statement]) -> None:
+        self.db.executemany(
+            "INSERT INTO statements (article_id, position, speaker, speaker_entity, anonymous, affiliation,"
+            " role, cue, cue_lemma, content, stance, hedges, date, medium, via, direct, content_start, content_end,"
+            " origin_speaker, origin_anonymous, relayed_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, i, s.speaker, s.speaker_entity, int(s.anonymous), s.affiliation, s.role, s.cue,
+              s.cue_lemma, s.content, s.stance, json.dumps(s.hedges), s.date, s.medium, s.via, int(s.direct),
+              s.content_span[0], s.content_span[1], origin, int(anonymous), relay)
+             for i, (s, (origin, anonymous, relay)) in enumerate(zip(statements, origins(statements)))])
+
+    def indexes(self) -> CopyIndex:
+        """Within a write transaction: the near-duplicate and claim indexes, built on first use and
+        brought up to date with what other writers stored since; returns the copy index."""
+        latest = self.db.scalar("SELECT max(id) FROM articles") or 0
+        if self._copies is None or self._claims is None:
+            for article_id, text in self.db.execute("SELECT id, text FROM articles WHERE minhash IS NULL").fetchall():
+                # Signatures a shingle-hash change cleared are recomputed once.
+                self.db.execute("UPDATE articles SET minhash = ? WHERE id = ?", (to_blob(signature(text)), article_id))
+            self._copies = CopyIndex(self.db.execute("SELECT id, minhash, copy_of FROM articles ORDER BY id"))
+            self._claims = claims_sql.load_index(self.db)
+        elif latest != self._seen_article:
+            for article_id, blob, copy_of in self.db.execute(
+                    "SELECT id, minhash, copy_of FROM articles WHERE id > ? ORDER BY id", (self._seen_article,)):
+                self._copies.add(article_id, from_blob(blob), copy_of)
+            self._claims = claims_sql.load_index(self.db, self._claims[0], after_article=self._seen_article)
+        self._seen_article = latest
+        return self._copies
+
+    def assign_claims(self, article_id: int) -> None:
+        """Within the caller's transaction: the article's statements to claims, touched claims recounted."""
+        index, next_id = self._claims
+        touched, next_id = claims_sql.assign_article(self.db, index, next_id, article_id)
+        self._claims = (index, next_id)
+        claims_sql.assign_article_stances(self.db, article_id)
+        for claim_id in touched:
+            claims_sql.refresh_claim(self.db, claim_id)
+
+    def claims(self, **filters) -> list[claims_sql.ClaimSummary]:
+        """Claims, most independently supported or denied first (filters: see claims_sql.list_claims)."""
+        return claims_sql.list_claims(self.db, **filters)
+
+    def claim(self, claim_id: int) -> Optional[claims_sql.ClaimPage]:
+        return claims_sql.claim_page(self.db, claim_id)
+
+    def claim_pages(self) -> Iterator[claims_sql.ClaimPage]:
+        """Every claim's page, in claim id order (for exports)."""
+        for (claim_id,) in self.db.execute("SELECT id FROM claims WHERE statements > 0 ORDER BY id").fetchall():
+            yield claims_sql.claim_page(self.db, claim_id)
+
+    def entity(self, name: str) -> claims_sql.EntityPage:
+        return claims_sql.entity_page(self.db, name)
+
+    def copy_of(self, article_id: int) -> Optional[int]:
+        return self.db.scalar("SELECT copy_of FROM articles WHERE id = ?", (article_id,))
+
+    def copies_of(self, article_id: int) -> list[tuple[int, str, float]]:
+        """(id, source, similarity) of the stored copies of an article."""
+        return browse_sql.copies_of(self.db, article_id)
+
+    def check(self) -> list[integrity.Problem]:
+        """Every integrity problem found (an empty list for a sound ledger)."""
+        return integrity.check(self.db)
+
+    def counts(self) -> dict[str, int]:
+        return {table: self.db.scalar(f"SELECT count(*) FROM {table}") for table in ("articles", "statements", "claims")}
+
+    def rows(self, limit: Optional[int] = None) -> Iterator[LedgerRow]:
+        """Statements across articles, grouped by speaker, oldest first."""
+        sql = ("SELECT a.id, a.published, a.outlet, a.source, s.speaker_entity, s.affiliation, s.stance, s.content,"
+               " s.date, s.via FROM statements s JOIN articles a ON a.id = s.article_id"
+               " ORDER BY lower(coalesce(s.speaker_entity, '~')), coalesce(s.date, a.published) NULLS FIRST, a.id,"
+               " s.position LIMIT ?")
+        for row in self.db.execute(sql, (int(limit) if limit else ALL_ROWS,)):
+            yield LedgerRow(*row)

@@ -1,0 +1,98 @@
+"""The ledger's tables, defined once for SQLite and PostgreSQL (SQLAlchemy Core).
+
+Databases reach this schema through the Alembic migrations in ``migrations/``; a test checks that
+a migrated database of each engine matches these definitions.  Full-text search is the one part
+each engine does its own way, so it lives in the migrations (FTS5 table / tsvector columns)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (Column, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, PrimaryKeyConstraint,
+                        Table, Text, UniqueConstraint, func, text)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", Text, nullable=False, unique=True),
+    Column("source", Text, nullable=False),
+    Column("title", Text), Column("url", Text), Column("outlet", Text), Column("published", Text),
+    Column("dateline", Text),
+    Column("text", Text, nullable=False),
+    Column("extraction", Text, nullable=False),  # the article's Extraction as JSON, the record of truth
+    Column("ingested_at", Text, nullable=False, server_default=text("CURRENT_TIMESTAMP")),
+    Column("minhash", LargeBinary),
+    Column("copy_of", Integer, ForeignKey("articles.id")),
+    Column("copy_similarity", Float),
+    # Set once the article's statements are assigned to claims and its own stances judged.
+    Column("claims_assigned", Integer, nullable=False, server_default=text("0")),
+    Column("stances_assigned", Integer, nullable=False, server_default=text("0")),
+    Index("articles_copy_of", "copy_of"),
+)
+
+statements = Table(
+    "statements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("speaker", Text), Column("speaker_entity", Text),
+    Column("anonymous", Integer, nullable=False),
+    Column("affiliation", Text), Column("role", Text),
+    Column("cue", Text, nullable=False), Column("cue_lemma", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("stance", Text, nullable=False),
+    Column("hedges", Text, nullable=False),
+    Column("date", Text), Column("medium", Text),
+    Column("via", Integer),
+    Column("direct", Integer, nullable=False),
+    Column("content_start", Integer), Column("content_end", Integer),
+    Column("origin_speaker", Text),
+    Column("origin_anonymous", Integer, nullable=False, server_default=text("0")),
+    Column("relayed_by", Text),
+    UniqueConstraint("article_id", "position"),
+    Index("statements_speaker", "speaker_entity"),
+    Index("statements_stance", "stance"),
+    Index("statements_origin", "origin_speaker"),
+    # Speaker lookups ignore case: lower() on both sides, indexed on both engines.
+    Index("statements_speaker_lower", func.lower(text("speaker_entity"))),
+    Index("statements_origin_lower", func.lower(text("origin_speaker"))),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # ids come from the claim index
+    Column("canonical", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    *(Column(count, Integer, nullable=False, server_default=text("0"))
+      for count in ("support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",
+                    "decline_raw", "statements")),
+    Column("first_seen", Text), Column("last_activity", Text),
+    Index("claims_status", "status"),
+    Index("claims_rank", "support_independent", "deny_independent"),
+)
+
+claim_statements = Table(
+    "claim_statements", metadata,
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False),
+    Column("side", Text, nullable=False),
+    Column("similarity", Float, nullable=False),
+    Index("claim_statements_claim", "claim_id"),
+    # Covers "the claim of this statement", so PostgreSQL answers it from the index alone.
+    Index("claim_statements_claim_of", "statement_id", "claim_id"),
+)
+
+article_claims = Table(
+    "article_claims", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False),
+    Column("stance", Text, nullable=False),
+    Column("basis", Text, nullable=False),
+    PrimaryKeyConstraint("article_id", "claim_id"),
+    Index("article_claims_claim", "claim_id"),
+)
+
+# Child table, column, parent table: the references ``claimledger check`` verifies.
+REFERENCES = tuple((table.name, fk.parent.name, fk.column.table.name)
+                   for table in metadata.sorted_tables for fk in table.foreign_keys)

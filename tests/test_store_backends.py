@@ -1,0 +1,121 @@
+"""What the store promises on both backends: migrations that give schema.py's tables, concurrent
+ingests that neither duplicate nor lose, and SQLite ledgers from before Alembic adopted."""
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from conftest import snapshot
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from claimledger.errors import LedgerError
+from claimledger.ingest.batch import ingest_paths
+from claimledger.store.database import Database, is_postgres
+from claimledger.store.ledger import Ledger
+from claimledger.store.schema import metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMLEDGER = str(Path(sys.executable).with_name("claimledger"))
+CORPUS = ROOT / "examples" / "corpus"
+# Each engine's full-text search objects live only in the migrations.
+SEARCH_OBJECTS = {"statements_fts", "statements_fts_data", "statements_fts_idx", "statements_fts_docsize",
+                  "statements_fts_config", "search_vector", "statements_search"}
+
+
+def sqlalchemy_url(target: str) -> str:
+    return "postgresql+psycopg://" + target.split("://", 1)[1] if is_postgres(target) else f"sqlite:///{target}"
+
+
+def names_in(difference) -> set:
+    return {getattr(part, "name", None) for part in (difference if isinstance(difference, tuple) else [difference])
+            if not isinstance(part, str)}
+
+
+# SQLAlchemy cannot reflect SQLite's expression indexes (the lower() ones), so it skips comparing them.
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_migrations_give_the_tables_schema_defines(ledger_target):
+    Ledger(ledger_target).close()
+    engine = create_engine(sqlalchemy_url(ledger_target), poolclass=NullPool)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    engine.dispose()
+    assert [d for d in differences if not names_in(d) & SEARCH_OBJECTS] == []
+
+
+def test_reopening_a_ledger_keeps_everything(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:3], ledger)
+    before = snapshot(ledger_target)
+    Ledger(ledger_target).close()
+    assert snapshot(ledger_target) == before and len(before["articles"]) == 3
+
+
+def test_concurrent_ingests_duplicate_nothing(ledger_target, tmp_path):
+    reference = tmp_path / "reference.db"
+    with Ledger(reference) as ledger:
+        ingest_paths([CORPUS], ledger)
+    # Two processes ingest the same corpus into one ledger at once, in opposite orders.
+    files = sorted(p for p in CORPUS.iterdir() if p.suffix != ".md")
+    runs = [subprocess.Popen([CLAIMLEDGER, "ingest", "--workers", "1", "--db", ledger_target, *map(str, order)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for order in (files, files[::-1])]
+    for run in runs:
+        assert run.wait(timeout=600) == 0, run.stderr.read()
+    together, alone = snapshot(ledger_target), snapshot(reference)
+    # Which of a wire story and its reprint counts as the original depends on which was stored first.
+    assert [a[:2] for a in together["articles"]] == [a[:2] for a in alone["articles"]]
+    assert together["statements"] == alone["statements"]
+    # Every statement joined exactly one claim, and the counts agree with the members.
+    assert len(together["members"]) == len(alone["members"])
+    check = subprocess.run([CLAIMLEDGER, "check", "--db", ledger_target], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def legacy_ledger(path: Path, format_version: int) -> None:
+    """A ledger as claimledger stored it before Alembic: NOCASE speaker indexes, PRAGMA user_version."""
+    with Ledger(path) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:2], ledger)
+    with sqlite3.connect(path) as conn:
+        conn.executescript(
+            "DROP TABLE alembic_version; DROP INDEX statements_speaker_lower; DROP INDEX statements_origin_lower;"
+            "DROP INDEX claim_statements_claim_of;"
+            "CREATE INDEX statements_speaker_nocase ON statements(speaker_entity COLLATE NOCASE);"
+            "CREATE INDEX statements_origin_nocase ON statements(origin_speaker COLLATE NOCASE);"
+            f"PRAGMA user_version = {format_version};")
+
+
+def test_a_ledger_from_before_alembic_is_adopted(tmp_path):
+    path = tmp_path / "old.db"
+    legacy_ledger(path, 6)
+    before = snapshot(path)
+    with Ledger(path) as ledger:
+        assert ledger.check() == [] and ledger.claims(entity=ledger.claims()[0].canonical.split()[0]) is not None
+    assert snapshot(path) == before
+    with sqlite3.connect(path) as conn:
+        indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert {"statements_speaker_lower", "statements_origin_lower"} <= indexes
+    assert not {"statements_speaker_nocase", "statements_origin_nocase"} & indexes
+
+
+def test_an_older_development_ledger_is_refused_by_name(tmp_path):
+    path = tmp_path / "older.db"
+    legacy_ledger(path, 4)
+    with pytest.raises(LedgerError, match="older.db.*format 4"):
+        Ledger(path)
+
+
+def test_search_ignores_nul_and_search_syntax_on_both_backends(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:2], ledger)
+        for text in ("a\x00b", '"unbalanced', "NEAR(x y)", "x AND OR", "troops' OR 1=1 --", "%_\\"):
+            assert isinstance(ledger.claims(search=text), list) and isinstance(ledger.claims(entity=text), list)
+    reader = Database(ledger_target, read_only=True)
+    with pytest.raises(reader.Error):
+        reader.execute("DELETE FROM articles")
+    reader.close()
