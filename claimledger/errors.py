@@ -29,6 +29,11 @@ def rebuild_error(cls: type, where: str, details: dict) -> "ClaimledgerError":
     return cls(where, **details)
 
 
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """An exception's message for a one-line report: whitespace runs collapsed, cut at ``limit``."""
+    return " ".join(str(exc).split())[:limit] or type(exc).__name__
+
+
 class EmptyInput(ClaimledgerError):
     """The input holds no text, or only whitespace."""
 

@@ -44,7 +44,7 @@ def stored(db: str) -> int:
         return 0
     try:
         return database.scalar("SELECT count(*) FROM articles")
-    except database.Error:  # not created yet
+    except LedgerError:  # not created yet
         return 0
     finally:
         database.close()

@@ -25,9 +25,7 @@ SAID = "date 2024-10-22 SEOUL: The spy agency said on Monday that about {n} sold
 @pytest.fixture(scope="module")
 def spark():
     """One local[2] session for the module: the CLI's batch runs reuse it instead of starting their own."""
-    pytest.importorskip("pyspark")
-    if not shutil.which("java"):
-        pytest.skip("no Java: Spark's local mode needs Java 17")
+    assert shutil.which("java"), "Spark's local mode needs Java 17 (scripts/test.sh installs it)"
     from claimledger.distributed.spark_batch import spark_session
 
     with spark_session("local[2]") as session:
@@ -186,6 +184,7 @@ def test_load_refuses_output_it_cannot_trust(tmp_path, parts, extraction, proble
 
     for table in ("articles", "failures"):
         (tmp_path / "out" / table).mkdir(parents=True)
+        (tmp_path / "out" / table / "_SUCCESS").touch()
     for n, keys in enumerate(parts):  # part files laid out as batch writes them, by hand
         rows = [{"file_index": f, "record_index": r, **dict.fromkeys(ARTICLE_COLUMNS), "source": f"s{r}",
                  "text": SAID.format(n=r), "extraction": extraction} for f, r in keys]
@@ -194,6 +193,14 @@ def test_load_refuses_output_it_cannot_trust(tmp_path, parts, extraction, proble
                        tmp_path / "out" / "articles" / f"part-{n}.parquet")
     result = runner.invoke(app, ["load", str(tmp_path / "out"), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2 and "[E018]" in result.stderr and problem in result.stderr, result.output
+
+
+def test_load_refuses_a_batch_that_did_not_finish(tmp_path, spark):
+    (tmp_path / "a.txt").write_text(SAID.format(n=1), encoding="utf-8")
+    assert runner.invoke(app, ["batch", str(tmp_path / "a.txt"), str(tmp_path / "out")]).exit_code == 0
+    (tmp_path / "out" / "articles" / "_SUCCESS").unlink()  # as a job killed before it committed leaves it
+    result = runner.invoke(app, ["load", str(tmp_path / "out"), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2 and "did not finish" in result.stderr and not (tmp_path / "x.db").exists()
 
 
 @pytest.mark.parametrize("command", [["batch"], ["load"]])

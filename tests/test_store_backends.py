@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 
 from claimledger.errors import LedgerError
 from claimledger.ingest.batch import ingest_paths
-from claimledger.store.database import Database, is_postgres
+from claimledger.store.database import Database, display_name, sqlalchemy_url
 from claimledger.store.ledger import Ledger
 from claimledger.store.schema import metadata
 
@@ -25,10 +25,6 @@ CORPUS = ROOT / "examples" / "corpus"
 # Each engine's full-text search objects live only in the migrations.
 SEARCH_OBJECTS = {"statements_fts", "statements_fts_data", "statements_fts_idx", "statements_fts_docsize",
                   "statements_fts_config", "search_vector", "statements_search"}
-
-
-def sqlalchemy_url(target: str) -> str:
-    return "postgresql+psycopg://" + target.split("://", 1)[1] if is_postgres(target) else f"sqlite:///{target}"
 
 
 def names_in(difference) -> set:
@@ -116,6 +112,24 @@ def test_search_ignores_nul_and_search_syntax_on_both_backends(ledger_target):
         for text in ("a\x00b", '"unbalanced', "NEAR(x y)", "x AND OR", "troops' OR 1=1 --", "%_\\"):
             assert isinstance(ledger.claims(search=text), list) and isinstance(ledger.claims(entity=text), list)
     reader = Database(ledger_target, read_only=True)
-    with pytest.raises(reader.Error):
+    with pytest.raises(LedgerError):
         reader.execute("DELETE FROM articles")
     reader.close()
+
+
+def test_urls_are_shown_without_their_password_and_bad_ones_named(postgres_server):
+    url = postgres_server.new_database().replace("postgres@", "postgres:s3cret@")
+    assert display_name(url + "?password=other") == display_name(url) and "s3cret" not in display_name(url)
+    with pytest.raises(LedgerError, match="not a valid PostgreSQL URL"):
+        Ledger("postgresql://u:pw@host:notaport/db")
+    wrong = url.rsplit("/", 1)[0] + "/no_such_ledger"
+    with pytest.raises(LedgerError) as raised:
+        Ledger(wrong)
+    assert "s3cret" not in str(raised.value) and "no_such_ledger" in str(raised.value)
+
+
+def test_sqlite_paths_may_hold_url_characters(tmp_path):
+    odd = tmp_path / "my?ledger#1.db"
+    with Ledger(odd) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:1], ledger)
+    assert odd.exists() and snapshot(odd)["articles"] and not (tmp_path / "my").exists()

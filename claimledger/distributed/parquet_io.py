@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterator, Union
 
-from ..errors import ClaimledgerError, MalformedParquet
+from ..errors import ClaimledgerError, MalformedParquet, one_line
 from ..schema import Article, Extraction, Statement
 
 Key = tuple[int, int]
@@ -132,8 +132,7 @@ def table_folder(output: Union[str, Path], table: str) -> Path:
     folder = Path(output) / table
     if not folder.is_dir():
         raise MalformedParquet(str(folder), problem="no such folder (is this the output of `claimledger batch`?)")
+    if not (folder / "_SUCCESS").exists():  # Spark writes it last: without it the table is partial
+        raise MalformedParquet(str(folder), problem="incomplete (no _SUCCESS marker: the batch did not finish)")
     return folder
 
-
-def one_line(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__

@@ -24,10 +24,11 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
-from ..errors import ClaimledgerError, ModelNotFound, SparkUnavailable, UsageError
+from ..errors import ClaimledgerError, ModelNotFound, SparkUnavailable, UsageError, one_line
 from ..extraction.pipeline import DEFAULT_MODEL, extract_articles
+from ..ingest.batch import drain
 from ..ingest.readers import DEFAULT_MAX_BYTES, expand_paths, read_path
-from .parquet_io import SORT_COLUMNS, TABLES, Failure, Key, Row, failure_row, one_line, output_rows
+from .parquet_io import SORT_COLUMNS, TABLES, Failure, Key, Row, failure_row, output_rows
 
 
 @dataclass
@@ -105,11 +106,6 @@ def extract_partition(records: Iterable[tuple[Key, object]], model: Optional[str
         else:
             yield from output_rows(key, article, extraction)
     yield from drain(held)
-
-
-def drain(rows: list[Row]) -> Iterator[Row]:
-    while rows:
-        yield rows.pop()
 
 
 def check_model(name: Optional[str]) -> None:

@@ -9,18 +9,20 @@ straight to the driver (no ORM layer: ingest runs dozens of them per article).  
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
-from ..errors import LedgerError
+from ..errors import LedgerError, one_line
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 WRITE_LOCK = 0x636C61696D  # advisory lock key ("claim"): one writer at a time per PostgreSQL ledger
 LEGACY_FORMAT = 6  # PRAGMA user_version of the last SQLite ledgers made before Alembic
 ALL_ROWS = 2 ** 62  # LIMIT for "no limit" (SQLite takes no NULL there, PostgreSQL no -1)
+BUSY_SECONDS = 120  # how long a SQLite writer waits for another's lock (building the indexes of a big ledger)
 
 
 def is_postgres(target: Union[str, Path]) -> bool:
@@ -32,12 +34,38 @@ def libpq_url(target: str) -> str:
 
 
 def display_name(target: Union[str, Path]) -> str:
-    """The ledger as error messages name it: the file, or the URL without its password."""
+    """The ledger as messages name it: the file, or the URL's host, port and database (never a
+    password, wherever the URL puts it)."""
     if not is_postgres(target):
         return str(target)
-    from sqlalchemy.engine import make_url
+    from psycopg.conninfo import conninfo_to_dict
 
-    return make_url(libpq_url(str(target))).render_as_string(hide_password=True)
+    try:
+        parts = conninfo_to_dict(libpq_url(str(target)))
+    except Exception:  # noqa: BLE001  psycopg raises several kinds for a malformed URL
+        raise LedgerError("postgresql://…", problem="not a valid PostgreSQL URL") from None
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    port = f":{parts['port']}" if parts.get("port") else ""
+    return f"postgresql://{user}{parts.get('host', '')}{port}/{parts.get('dbname', '')}"
+
+
+def sqlalchemy_url(target: Union[str, Path]) -> Any:
+    from sqlalchemy.engine import URL, make_url
+
+    if is_postgres(target):
+        return make_url("postgresql+psycopg://" + str(target).split("://", 1)[1])
+    return URL.create("sqlite", database=str(target))  # a path, whatever characters it holds
+
+
+def hidden(problem: str, target: str) -> str:
+    """A driver's message with the URL's password taken out (libpq may quote it back)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        password = conninfo_to_dict(libpq_url(target)).get("password")
+    except Exception:  # noqa: BLE001
+        return "cannot connect (check the URL)"
+    return problem.replace(password, "***") if password else problem
 
 
 @lru_cache(maxsize=512)
@@ -74,40 +102,72 @@ class Database:
             import psycopg
 
             self.Error: type[Exception] = psycopg.Error
-            # JIT compiling costs more than these short queries take.
-            options = "-c jit=off" + (" -c default_transaction_read_only=on" if read_only else "")
             try:
                 # Autocommit, with explicit transactions: a reader never sits idle inside one.
-                self.conn = psycopg.connect(libpq_url(self.target), autocommit=True, options=options)
+                self.conn = psycopg.connect(libpq_url(self.target), autocommit=True)
+                # Set here, not as connect options, which would replace any the URL or PGOPTIONS give.
+                self.conn.execute("SET jit = off")  # compiling costs more than these short queries take
+                if read_only:
+                    self.conn.execute("SET default_transaction_read_only = on")
             except psycopg.Error as exc:
-                raise LedgerError(self.name, problem=one_line(exc)) from None
+                raise LedgerError(self.name, problem=hidden(one_line(exc), self.target)) from None
         else:
             self.Error = sqlite3.Error
             path = Path(self.target)
-            if read_only:
-                self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                                            check_same_thread=check_same_thread)
-            else:
-                self.conn = sqlite3.connect(self.target, check_same_thread=check_same_thread)
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            try:
+                if read_only:
+                    self.conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                                check_same_thread=check_same_thread, timeout=BUSY_SECONDS)
+                else:
+                    self.conn = sqlite3.connect(self.target, check_same_thread=check_same_thread,
+                                                timeout=BUSY_SECONDS)
+                self.conn.execute("PRAGMA foreign_keys = ON")
+            except sqlite3.Error as exc:
+                raise LedgerError(self.name, problem=one_line(exc)) from None
+
+    @property
+    def broken(self) -> bool:
+        """Whether the connection is lost (a PostgreSQL server restarted or dropped it)."""
+        return bool(self.postgres and (self.conn.closed or self.conn.broken))
+
+    def use_wal(self) -> None:
+        """Switch a SQLite file to write-ahead logging (it stays so).  The switch needs the file to
+        itself and SQLite does not wait for that, so a new ledger opened by several processes at
+        once retries until the others let go."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        while self.scalar("PRAGMA journal_mode") != "wal":
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise LedgerError(self.name, problem=one_line(exc)) from None
+                time.sleep(0.05)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        if self.postgres:
-            return self.conn.execute(psycopg_sql(sql), without_nul(params))
-        return self.conn.execute(sql, params)
+        """Run one statement; a driver error becomes the one-line LedgerError (E010)."""
+        try:
+            if self.postgres:
+                return self.conn.execute(psycopg_sql(sql), without_nul(params))
+            return self.conn.execute(sql, params)
+        except self.Error as exc:
+            raise LedgerError(self.name, problem=one_line(exc)) from None
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if self.postgres:
-            if rows:
-                with self.conn.cursor() as cursor:
-                    cursor.executemany(psycopg_sql(sql), [without_nul(row) for row in rows])
-        else:
-            self.conn.executemany(sql, rows)
+        try:
+            if self.postgres:
+                if rows:
+                    with self.conn.cursor() as cursor:
+                        cursor.executemany(psycopg_sql(sql), [without_nul(row) for row in rows])
+            else:
+                self.conn.executemany(sql, rows)
+        except self.Error as exc:
+            raise LedgerError(self.name, problem=one_line(exc)) from None
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    # Transactions do not nest alike (SQLite commits at the inner exit, PostgreSQL makes a savepoint): don't nest them.
     def __enter__(self) -> "Database":
         if self.postgres:
             transaction = self.conn.transaction()
@@ -118,10 +178,13 @@ class Database:
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self.postgres:
-            self._transactions.pop().__exit__(*exc)
-        else:
-            self.conn.__exit__(*exc)
+        try:
+            if self.postgres:
+                self._transactions.pop().__exit__(*exc)
+            else:
+                self.conn.__exit__(*exc)
+        except self.Error as error:  # the commit itself failed
+            raise LedgerError(self.name, problem=one_line(error)) from None
 
     @contextmanager
     def writing(self) -> Iterator["Database"]:
@@ -153,7 +216,10 @@ class Database:
         full-text index (a PostgreSQL server guards its own files, and its search column is generated)."""
         if self.postgres:
             return []
-        problems = [("database", row[0]) for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        try:
+            problems = [("database", row[0]) for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        except sqlite3.DatabaseError as error:
+            return [("database", one_line(error))]
         try:
             with self.conn:  # the check is written as an INSERT: end its implicit transaction
                 self.conn.execute("INSERT INTO statements_fts (statements_fts, rank) VALUES ('integrity-check', 1)")
@@ -165,22 +231,23 @@ class Database:
         self.conn.close()
 
 
-def one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
-
-
 def migrate(target: Union[str, Path]) -> None:
     """Bring the database to the newest schema (creating it when new), atomically and once even
     when several processes open it at the same moment."""
     from alembic import command
     from alembic.config import Config
+    from alembic.util import CommandError
     from sqlalchemy import create_engine, event
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.pool import NullPool
 
     postgres = is_postgres(target)
-    url = "postgresql+psycopg://" + str(target).split("://", 1)[1] if postgres else f"sqlite:///{target}"
-    engine = create_engine(url, poolclass=NullPool)
+    name = display_name(target)
+    try:
+        url = sqlalchemy_url(target)
+    except ValueError:  # a port that is no number, say
+        raise LedgerError(name, problem="not a valid PostgreSQL URL") from None
+    engine = create_engine(url, poolclass=NullPool, connect_args={} if postgres else {"timeout": BUSY_SECONDS})
     if not postgres:
         # pysqlite would commit each DDL statement on its own; take the write lock and make it one transaction.
         event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
@@ -196,7 +263,10 @@ def migrate(target: Union[str, Path]) -> None:
                 adopt_legacy_sqlite(connection, config)
             command.upgrade(config, "head")
     except SQLAlchemyError as exc:
-        raise LedgerError(display_name(target), problem=one_line(exc.orig or exc)) from None
+        problem = one_line(getattr(exc, "orig", None) or exc)
+        raise LedgerError(name, problem=hidden(problem, str(target)) if postgres else problem) from None
+    except CommandError as exc:  # e.g. stamped by a newer claimledger, with a revision this one lacks
+        raise LedgerError(name, problem=one_line(exc)) from None
     finally:
         engine.dispose()
 
@@ -204,15 +274,20 @@ def migrate(target: Union[str, Path]) -> None:
 def adopt_legacy_sqlite(connection: Any, config: Any) -> None:
     """SQLite ledgers from before Alembic: the last format is stamped as revision 0001 (after
     swapping its NOCASE speaker indexes for 0001's lower() ones and adding the index 0001 added);
-    older formats cannot be upgraded."""
+    older formats, and ledgers of that format whose articles older versions left unassigned, cannot."""
     from alembic import command
 
     format_version = connection.exec_driver_sql("PRAGMA user_version").scalar()
     if format_version == 0:
         return
-    if format_version != LEGACY_FORMAT:
+    pending = connection.exec_driver_sql(
+        "SELECT count(*) FROM articles WHERE claims_assigned = 0 OR stances_assigned = 0").scalar() if (
+        format_version == LEGACY_FORMAT) else 0
+    if format_version != LEGACY_FORMAT or pending:
         raise LedgerError(str(connection.engine.url.database), problem=(
-            f"made by an early development version (format {format_version}); ingest its articles into a new ledger"))
+            f"made by an early development version (format {format_version}"
+            f"{f', {pending} articles never assigned to claims' if pending else ''}); "
+            "ingest its articles into a new ledger"))
     for statement in ("DROP INDEX IF EXISTS statements_speaker_nocase", "DROP INDEX IF EXISTS statements_origin_nocase",
                       "CREATE INDEX statements_speaker_lower ON statements (lower(speaker_entity))",
                       "CREATE INDEX statements_origin_lower ON statements (lower(origin_speaker))",

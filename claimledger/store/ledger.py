@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
-from ..errors import LedgerError
+from ..errors import LedgerError, one_line
 from ..ledger.claims import ClaimIndex
 from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
 from ..schema import Article, Extraction, Statement
 from . import browse_sql, claims_sql, integrity
-from .database import ALL_ROWS, Database, display_name, migrate, one_line
+from .database import ALL_ROWS, Database, display_name, migrate
 
 DEFAULT_DB = "claimledger.db"
 
@@ -49,17 +49,14 @@ class Ledger:
     def __init__(self, target: Union[str, Path] = DEFAULT_DB, check_same_thread: bool = True) -> None:
         """``check_same_thread=False`` lets a server share it between threads; the caller then
         serialises access (one writer at a time)."""
-        self.path = display_name(target)
+        self.name = display_name(target)
         migrate(target)
         self.db = Database(target, check_same_thread=check_same_thread)
-        try:
-            if not self.db.postgres:
-                # WAL with synchronous=NORMAL: a crash never corrupts or half-writes an article, and a commit per
-                # article costs no fsync (only a power cut may drop the last commits, which a re-run re-adds).
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA synchronous = NORMAL")
-        except self.db.Error as exc:
-            raise LedgerError(self.path, problem=one_line(exc)) from None
+        if not self.db.postgres:
+            # WAL with synchronous=NORMAL: a crash never corrupts or half-writes an article, and a commit per
+            # article costs no fsync (only a power cut may drop the last commits, which a re-run re-adds).
+            self.db.use_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")
         self._copies: Optional[CopyIndex] = None
         self._claims: Optional[tuple[ClaimIndex, int]] = None
         self._seen_article = 0  # the newest article the in-memory indexes include
@@ -85,8 +82,8 @@ class Ledger:
         minhash = signature(article.text)
         try:
             with self.db.writing():
-                copies = self.indexes()
-                original = copies.original_of(minhash)
+                self.catch_up()
+                original = self._copies.original_of(minhash)
                 copy_of, similarity = original if original else (None, None)
                 row = self.db.execute(
                     "INSERT INTO articles (content_hash, source, title, url, outlet, published, dateline, text,"
@@ -101,10 +98,12 @@ class Ledger:
                 article_id = row[0]
                 self.insert_statements(article_id, extraction.statements)
                 self.assign_claims(article_id)
-        except self.db.Error as exc:
+        except BaseException as exc:
             self._claims = self._copies = None  # the in-memory indexes may hold what was rolled back: rebuild them
-            raise LedgerError(self.path, problem=one_line(exc)) from None
-        copies.add(article_id, minhash, copy_of)
+            if isinstance(exc, self.db.Error):  # raised past the Database wrapper (a cursor's fetch)
+                raise LedgerError(self.name, problem=one_line(exc)) from None
+            raise
+        self._copies.add(article_id, minhash, copy_of)
         self._seen_article = article_id
         return article_id
 
@@ -119,9 +118,9 @@ class Ledger:
               s.content_span[0], s.content_span[1], origin, int(anonymous), relay)
              for i, (s, (origin, anonymous, relay)) in enumerate(zip(statements, origins(statements)))])
 
-    def indexes(self) -> CopyIndex:
+    def catch_up(self) -> None:
         """Within a write transaction: the near-duplicate and claim indexes, built on first use and
-        brought up to date with what other writers stored since; returns the copy index."""
+        brought up to date with what other writers stored since."""
         latest = self.db.scalar("SELECT max(id) FROM articles") or 0
         if self._copies is None or self._claims is None:
             for article_id, text in self.db.execute("SELECT id, text FROM articles WHERE minhash IS NULL").fetchall():
@@ -135,7 +134,6 @@ class Ledger:
                 self._copies.add(article_id, from_blob(blob), copy_of)
             self._claims = claims_sql.load_index(self.db, self._claims[0], after_article=self._seen_article)
         self._seen_article = latest
-        return self._copies
 
     def assign_claims(self, article_id: int) -> None:
         """Within the caller's transaction: the article's statements to claims, touched claims recounted."""
@@ -179,7 +177,7 @@ class Ledger:
         """Statements across articles, grouped by speaker, oldest first."""
         sql = ("SELECT a.id, a.published, a.outlet, a.source, s.speaker_entity, s.affiliation, s.stance, s.content,"
                " s.date, s.via FROM statements s JOIN articles a ON a.id = s.article_id"
-               " ORDER BY lower(coalesce(s.speaker_entity, '~')), coalesce(s.date, a.published) NULLS FIRST, a.id,"
+               " ORDER BY lower(s.speaker_entity) NULLS LAST, coalesce(s.date, a.published) NULLS FIRST, a.id,"
                " s.position LIMIT ?")
         for row in self.db.execute(sql, (int(limit) if limit else ALL_ROWS,)):
             yield LedgerRow(*row)

@@ -1,7 +1,7 @@
 """How the web app reaches the ledger: many readers, one writer.
 
-Each server thread reads through its own read-only connection (SQLite's WAL, like PostgreSQL, lets
-readers run beside the writer).  Ingest goes through a single ``Ledger`` behind a lock, and extraction, the slow part,
+Reads go through a read-only connection per server thread (the async endpoints all run on the event
+loop's; SQLite's WAL, like PostgreSQL, lets readers run beside the writer).  Ingest goes through a single ``Ledger`` behind a lock, and extraction, the slow part,
 runs before the lock is taken so readers and other uploads are not held up by it."""
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ class LedgerAccess:
         self.write_lock = threading.Lock()
         self.extract_lock = threading.Lock()
         self.local = threading.local()
+        self.readers: list[Database] = []
 
     def reader(self) -> Database:
+        """This thread's read-only connection, opened again when the server dropped it."""
         database = getattr(self.local, "database", None)
-        if database is None:
+        if database is None or database.broken:
             database = self.local.database = Database(self.db, read_only=True, check_same_thread=False)
+            self.readers.append(database)
         return database
 
     def add(self, article: Article) -> tuple[Optional[int], int]:
@@ -44,5 +47,7 @@ class LedgerAccess:
             return self.writer.article_id(text)
 
     def close(self) -> None:
+        for database in self.readers:
+            database.close()
         self.writer.close()
 
