@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import ClaimledgerError, EmptyInput, MalformedParquet
+from ..errors import ClaimledgerError, EmptyInput, MalformedParquet, one_line
 from .readers import article_from_record
 
 FIELDS = ("text", "title", "url", "published", "source")
@@ -52,7 +52,7 @@ def read_parquet(path: Path, max_bytes: int) -> Iterator[object]:
                 except ClaimledgerError as error:
                     yield error
     except (pa.ArrowException, OSError) as exc:
-        problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        problem = one_line(exc, limit=200)
         yield MalformedParquet(str(path), problem=problem)
         return
     if not number:

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import ClaimledgerError, MalformedArchive, UnreadableInput
+from ..errors import ClaimledgerError, MalformedArchive, UnreadableInput, one_line
 from .readers import read_html
 
 MAX_PAYLOAD_BYTES = 20 * 1024 * 1024  # HTML is cut here: a page is never this big, a hostile record can be
@@ -73,5 +73,5 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[object]:
                 yield MalformedArchive(str(path), problem=f"truncated: {size - end:,} bytes after the last whole "
                                                           f"record at offset {end:,} cannot be read")
         except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as exc:
-            problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            problem = one_line(exc, limit=200)
             yield MalformedArchive(str(path), problem=problem)

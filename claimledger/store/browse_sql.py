@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .claims_sql import ClaimStatement, ClaimSummary, list_claims, statement_rows
+from .claims_sql import SAID_BY, ClaimStatement, ClaimSummary, list_claims, statement_rows
 from .database import Database
 
 
@@ -92,7 +92,7 @@ def list_statements(db: Database, speaker: Optional[str] = None, side: Optional[
     """Statements, oldest first, filtered by speaker (or origin speaker), side on their claim, or claim."""
     conditions, params = ["1 = 1"], []
     if speaker:
-        conditions.append("(lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?))")
+        conditions.append(SAID_BY)
         params += [speaker, speaker]
     if side:
         conditions.append("cs.side = ?")

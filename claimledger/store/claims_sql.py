@@ -201,6 +201,9 @@ class ClaimPage:
     articles: list[ArticleOnClaim] = field(default_factory=list)
 
 
+# Statements an entity said, as speaker or as origin of a relayed statement (parameters: the name twice).
+SAID_BY = "(lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?))"
+
 STATEMENT_SQL = """
     SELECT s.id, coalesce(cs.side, ''), s.speaker_entity, s.affiliation, s.anonymous, s.content, s.content_start,
            s.content_end, coalesce(s.date, a.published), a.id, a.source, a.outlet, s.origin_speaker, s.relayed_by,
@@ -256,7 +259,7 @@ class EntityPage:
 
 def entity_page(db: Database, name: str, limit: int = 500) -> EntityPage:
     """What an entity said (as speaker or origin of a relayed statement) and what others said about it."""
-    said = statement_rows(db, "lower(s.speaker_entity) = lower(?) OR lower(s.origin_speaker) = lower(?)",
+    said = statement_rows(db, SAID_BY,
                           (name, name), limit)
     statement_ids = {s.statement_id for s, _, _ in said}
     named = db.matching_statements(name, phrase=True)

@@ -19,7 +19,7 @@ from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
 from ..schema import Article, Extraction, Statement
 from . import browse_sql, claims_sql, integrity
-from .database import ALL_ROWS, Database, display_name, migrate
+from .database import ALL_ROWS, Database, migrate
 
 DEFAULT_DB = "claimledger.db"
 
@@ -49,7 +49,6 @@ class Ledger:
     def __init__(self, target: Union[str, Path] = DEFAULT_DB, check_same_thread: bool = True) -> None:
         """``check_same_thread=False`` lets a server share it between threads; the caller then
         serialises access (one writer at a time)."""
-        self.name = display_name(target)
         migrate(target)
         self.db = Database(target, check_same_thread=check_same_thread)
         if not self.db.postgres:
@@ -101,7 +100,7 @@ class Ledger:
         except BaseException as exc:
             self._claims = self._copies = None  # the in-memory indexes may hold what was rolled back: rebuild them
             if isinstance(exc, self.db.Error):  # raised past the Database wrapper (a cursor's fetch)
-                raise LedgerError(self.name, problem=one_line(exc)) from None
+                raise LedgerError(self.db.name, problem=one_line(exc)) from None
             raise
         self._copies.add(article_id, minhash, copy_of)
         self._seen_article = article_id
