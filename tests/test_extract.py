@@ -192,3 +192,35 @@ def test_a_component_failure_is_reported_for_its_article_only():
     assert isinstance(results[1], ExtractionFailed)
     assert str(results[1]) == "a1.txt: [E011] extraction failed in the pipeline: ValueError: boom found"
     assert results[2].statements[0].cue == "said"
+
+
+@pytest.mark.parametrize("text, cue, speaker", [
+    # a focus adverb is not part of the source
+    ("Even Kremlin officials said the convoy had crossed the border.", "said", "Kremlin officials"),
+    # a dateline the parser hangs on the subject is cut off
+    ("KYIV, Ukraine (AP) - Defence Minister Rustem Umerov said on Sunday that the bridge was hit.",
+     "said", "Defence Minister Rustem Umerov"),
+    # a time phrase on the source noun is not part of it
+    ("A Gallup poll in June showed that most voters opposed the deployment.", "showed", "A Gallup poll"),
+    # the dash closing a parenthesis belongs to the source, as a closing comma does
+    ("Oksana Lysenko — a nurse from Pokrovsk — told reporters that the shelling continued.",
+     "told", "Oksana Lysenko — a nurse from Pokrovsk —"),
+    # a participle under a preposition borrows its governor's subject
+    ("The envoy began by saying that the talks had failed.", "saying", "The envoy"),
+    # after a quotation the parser takes an inverted speaker for an object
+    ('"The column is moving north," added another Ukrainian officer.', "added", "another Ukrainian officer"),
+])
+def test_extract_source_span(extract_text, text, cue, speaker):
+    assert statement_by_cue(extract_text(text), cue).speaker == speaker
+
+
+def test_extract_quotation_resumed_after_the_cue_is_one_content(extract_text):
+    text = ("''The convoy crossed at night,'' the commander said. ''We counted forty trucks.''")
+    s = statement_by_cue(extract_text(text), "said")
+    assert s.content.startswith("''The convoy") and s.content.endswith("forty trucks.''")
+
+
+def test_extract_content_keeps_an_as_phrase_after_the_object(extract_text):
+    text = "The foreign ministry dismissed the report as Western propaganda."
+    s = statement_by_cue(extract_text(text), "dismissed")
+    assert s.content == "the report as Western propaganda"

@@ -18,15 +18,19 @@ from typing import Optional
 
 from spacy.tokens import Doc, Token
 
-from ..lexicon import CUE_NOUNS, CUE_VERBS, MINED_CUES
+from ..lexicon import CUE_NOUNS, CUE_VERBS, FOCUS_ADVERBS, MINED_CUES
 from .attribution_content import CLAUSE_DEPS, TokenRange, adjacent_quotation, clause_content, widen_to_quotations
 from .spans import QUOTES, quote_spans, quoted_mask, subtree_range, trim_punct
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 CUE_AUX_DEPS = {"aux", "auxpass", "neg"}
 MAX_GOVERNOR_HOPS = 3
+# "X began by saying ...", "X is likely to say ...": links through which a cue borrows its governor's subject
+GOVERNOR_HOP_DEPS = {"advcl", "xcomp", "conj", "pcomp", "prep", "acomp"}
 OBJECT_DEPS = {"dobj", "attr", "oprd", "dative", "acomp"}
-NONRESTRICTIVE_DEPS = {"appos", "relcl", "acl"}
+PARENTHETICAL_MARKS = {",", "—", "–", "-", "--"}
+DATELINE_DASHES = {"—", "–", "-", "--"}
+DATELINE_TOKENS = 12
 SPEAKER_PRONOUNS = {"i", "we", "you"}
 FRAME_SMOOTHING = 5.0  # pseudo-counts pulling a frame's cue rate towards its lemma's
 
@@ -185,22 +189,31 @@ def subject_of(token: Token) -> Optional[Token]:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return objects[0]
-    for child in token.children:
-        if child.dep_ in SUBJECT_DEPS:
-            return child
+    subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+    if subjects:
+        # "KYIV (AP) - the minister said": of two subjects the parser found, the nearer one speaks.
+        return max((c for c in subjects if c.i < token.i), key=lambda c: c.i, default=subjects[0])
     if token.dep_ == "relcl" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return token.head
     # "He spoke, saying ..." / "she wants to praise ...": a participle or infinitive
     # borrows the subject of the nearest governing clause that has one.
     governor = token
     for _ in range(MAX_GOVERNOR_HOPS):
-        if governor.dep_ not in ("advcl", "xcomp", "conj") or governor.head is governor:
+        if governor.dep_ not in GOVERNOR_HOP_DEPS or governor.head is governor:
             break
         governor = governor.head
-        subject = next((c for c in governor.children if c.dep_ == "nsubj" and c.i < token.i), None)
+        subject = next((c for c in governor.children if c.dep_ == "nsubj" and (c.i < token.i or token.i < governor.i)), None)
         if subject is not None:
             return subject
-    return None
+    return inverted_subject(token)
+
+
+def inverted_subject(token: Token) -> Optional[Token]:
+    """'"...," added another Democrat': after a quotation the parser takes the speaker for an object."""
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    if before is None or not (before.text in QUOTES or (before.text == "," and token.i > 1 and token.doc[token.i - 2].text in QUOTES)):
+        return None
+    return next((c for c in token.children if c.dep_ == "dobj" and c.i > token.i), None)
 
 
 def voice_key(token: Token) -> str:
@@ -238,21 +251,41 @@ def noun_source(token: Token) -> Optional[Token]:
 
 
 def source_range(token: Optional[Token]) -> Optional[TokenRange]:
-    """The source's whole noun phrase: PolNeAR sources keep appositions and relative clauses."""
+    """The source's whole noun phrase: PolNeAR sources keep appositions and relative clauses,
+    but not a focus adverb before them ("even"), a dateline or a trailing time phrase."""
     if token is None:
         return None
     doc = token.doc
-    start, end = trim_punct(doc, *subtree_range(token), keep_quotes=False)
+    start, end = subtree_range(token, exclude=[c for c in token.children if is_time_phrase(c)])
+    start, end = trim_punct(doc, start, end, keep_quotes=False)
+    start = after_dateline(doc, start, end)
+    while start < token.i and doc[start].lower_ in FOCUS_ADVERBS:
+        start += 1
     if start >= end:
         return None
     following = doc[end].text if end < len(doc) else ""
     if following == ")" and "(" in doc[start:end].text:
         end += 1
-    elif following == "," and doc[end].head.i in range(start, end) and any(
-            c.dep_ in NONRESTRICTIVE_DEPS for c in token.children):
-        # "X, a senator, said": the comma closing the apposition is part of the source.
+    elif following in PARENTHETICAL_MARKS and any(t.text == following for t in doc[start:end]):
+        # "X, a senator, said", "X — a teacher —": the mark closing the parenthesis is part of the source.
         end += 1
     return start, end
+
+
+def is_time_phrase(child: Token) -> bool:
+    """'on Monday', 'in June', 'Tuesday' attached to a source noun."""
+    if child.dep_ == "npadvmod" or child.dep_ == "nmod":
+        return child.ent_type_ in ("DATE", "TIME")
+    phrase_object = object_of(child) if child.dep_ == "prep" else None
+    return phrase_object is not None and phrase_object.ent_type_ in ("DATE", "TIME")
+
+
+def after_dateline(doc: Doc, start: int, end: int) -> int:
+    """Skip a dateline the parser attached to the source: 'RENO, Nev. (AP) — Donald Trump'."""
+    for i in range(start + 1, min(end - 1, start + DATELINE_TOKENS)):
+        if doc[i].text == ")" and doc[i + 1].text in DATELINE_DASHES:
+            return i + 2
+    return start
 
 
 def is_quoted(doc: Doc, content: TokenRange) -> bool:

@@ -21,6 +21,7 @@ COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "dative", "acomp"}
 NOUN_CLAUSE_DEPS = {"acl"}  # "accusations that ...": a noun's content clause
 CLAUSE_DEPS = {"ccomp", "xcomp"}
 PARENTHETICAL_DEPS = {"parataxis", "advcl", "conj"}
+CONTINUATION_MARKS = {".", "!", "?", ",", ":", ";"}
 
 
 def complement_keys(cue: Token, child: Token) -> tuple[str, str]:
@@ -29,14 +30,14 @@ def complement_keys(cue: Token, child: Token) -> tuple[str, str]:
     return f"{cue.lemma_.lower()}|{relation}", relation
 
 
-def holds_content(cue: Token, child: Token) -> bool:
+def holds_content(cue: Token, child: Token, unseen: bool = True) -> bool:
     """Whether this child of a cue carries its content ("told [CNN] that [...]"),
-    by mined rates; children never seen around cues pass."""
+    by mined rates; children never seen around cues get ``unseen``."""
     for key in complement_keys(cue, child):
         entry = MINED_CUES["complements"].get(key)
         if entry:
             return entry[0] * 2 >= entry[1]
-    return True
+    return unseen
 
 
 def clause_content(cue: Token, cue_tokens: TokenRange, source: Optional[TokenRange]) -> Optional[TokenRange]:
@@ -45,6 +46,10 @@ def clause_content(cue: Token, cue_tokens: TokenRange, source: Optional[TokenRan
     deps = COMPLEMENT_DEPS | NOUN_CLAUSE_DEPS if cue.pos_ == "NOUN" else COMPLEMENT_DEPS
     complements = [c for c in cue.children if c.dep_ in deps and c.i >= cue_tokens[1] - 1
                    and holds_content(cue, c)]
+    if complements:
+        # "portrayed Sanders [as ...]", "thanked supporters [for ...]": a phrase mined as content joins the object.
+        complements += [c for c in cue.children if c.dep_ == "prep" and c.i > complements[0].i
+                        and holds_content(cue, c, unseen=False)]
     left_clauses = [c for c in cue.children if c.dep_ in CLAUSE_DEPS and c.i < cue_tokens[0]]
     if left_clauses:
         complements = left_clauses + [c for c in complements if c.dep_ in CLAUSE_DEPS]
@@ -117,7 +122,9 @@ def widen_to_quotations(doc: Doc, content: TokenRange, cue_tokens: TokenRange,
         resume = doc[cue_tokens[0]].sent.end
         while resume < len(doc) and doc[resume].is_space and "\n" not in doc[resume].text:
             resume += 1
-        following = next((q for q in quotes if q[0] == resume), None)
+        # '"A," he said, "B"' too; and the parser often ends the cue's sentence after the next opening mark.
+        following = next((q for q in quotes if q[0] == resume or (
+            cue_tokens[1] <= q[0] < resume and doc[q[0] - 1].text in CONTINUATION_MARKS)), None)
         if following is not None:
             end = following[1]
     return start, end
