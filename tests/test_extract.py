@@ -224,3 +224,16 @@ def test_extract_content_keeps_an_as_phrase_after_the_object(extract_text):
     text = "The foreign ministry dismissed the report as Western propaganda."
     s = statement_by_cue(extract_text(text), "dismissed")
     assert s.content == "the report as Western propaganda"
+
+
+def test_extract_quotation_in_the_next_paragraph_is_not_resumed(extract_text):
+    text = '"The convoy crossed at night," the commander said.\n\n"We will hold the bridge," the mayor said.'
+    s = statement_by_cue(extract_text(text), "said", "commander")
+    assert s.content == '"The convoy crossed at night,"'
+
+
+def test_extract_quotation_left_open_runs_on_into_the_next_paragraph(extract_text):
+    text = ('The commander said: "The convoy crossed at night.\n\n'
+            '"We counted forty trucks."\n\nThe mayor declined to comment.')
+    s = statement_by_cue(extract_text(text), "said:", "commander")
+    assert s.content.startswith('"The convoy') and s.content.endswith('forty trucks."')

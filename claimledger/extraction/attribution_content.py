@@ -14,7 +14,7 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from ..lexicon import MINED_CUES
-from .spans import subtree_range, trim_punct
+from .spans import QUOTES, subtree_range, trim_punct
 
 TokenRange = tuple[int, int]
 COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "attr", "oprd", "dative", "acomp"}
@@ -125,6 +125,17 @@ def widen_to_quotations(doc: Doc, content: TokenRange, cue_tokens: TokenRange,
         # '"A," he said, "B"' too; and the parser often ends the cue's sentence after the next opening mark.
         following = next((q for q in quotes if q[0] == resume or (
             cue_tokens[1] <= q[0] < resume and doc[q[0] - 1].text in CONTINUATION_MARKS)), None)
-        if following is not None:
+        # A quotation in the next paragraph is a new one, even where the parser runs the sentence on.
+        if following is not None and not any("\n" in doc[i].text for i in range(cue_tokens[1], following[0])):
             end = following[1]
-    return start, end
+    return start, run_on_quotation_end(doc, end, quotes)
+
+
+def run_on_quotation_end(doc: Doc, end: int, quotes: list[TokenRange]) -> int:
+    """A quotation left open at a paragraph's end goes on in the next paragraph's opening quotation."""
+    while end < len(doc) and doc[end - 1].text not in QUOTES and "\n" in doc[end].text:
+        following = next((q for q in quotes if q[0] == end + 1), None)
+        if following is None:
+            break
+        end = following[1]
+    return end
