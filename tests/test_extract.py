@@ -237,3 +237,11 @@ def test_extract_quotation_left_open_runs_on_into_the_next_paragraph(extract_tex
             '"We counted forty trucks."\n\nThe mayor declined to comment.')
     s = statement_by_cue(extract_text(text), "said:", "commander")
     assert s.content.startswith('"The convoy') and s.content.endswith('forty trucks."')
+
+
+@pytest.mark.parametrize("text, content", [
+    ("A ceasefire, the envoy said, could hold until spring.", "A ceasefire, the envoy said, could hold until spring"),
+    ("The bridge was destroyed, the envoy said.", "The bridge was destroyed"),
+])
+def test_extract_content_around_a_parenthetical_cue(extract_text, text, content):
+    assert statement_by_cue(extract_text(text), "said").content == content

@@ -68,9 +68,15 @@ def clause_content(cue: Token, cue_tokens: TokenRange, source: Optional[TokenRan
         spans = [subtree_range(c) for c in complements]
         start, end = min(s for s, _ in spans), max(e for _, e in spans)
     elif cue.dep_ in PARENTHETICAL_DEPS and cue.head.pos_ in ("VERB", "AUX") and cue.head.i != cue.i:
+        # "A, he said, B": the whole clause, the cue inside (the scorer merges the two parts);
+        # "A, he said." or "He said, A": only the side the clause lies on.
         sentence = cue.sent
-        start, end = subtree_range(cue.head, exclude=[cue])
-        start, end = max(start, sentence.start), min(end, sentence.end)
+        start, end = max(cue.head.left_edge.i, sentence.start), min(cue.head.right_edge.i + 1, sentence.end)
+        aside_start, aside_end = cue.left_edge.i, cue.right_edge.i + 1
+        if all(t.is_punct or t.is_space for t in doc[aside_end:end]):
+            end = aside_start
+        if all(t.is_punct or t.is_space for t in doc[start:aside_start]):
+            start = aside_end
     else:
         return None
     # The content never reaches over the cue: a cue at its edge is cut off;
