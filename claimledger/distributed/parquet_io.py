@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator, Union
 
 from ..errors import ClaimledgerError, MalformedParquet, one_line
+from ..ingest.parquet import row_count
 from ..schema import Article, Extraction, Statement
 
 Key = tuple[int, int]
@@ -119,11 +120,9 @@ def sorted_rows(output: Union[str, Path], table: str, columns: tuple[str, ...]) 
 def row_total(output: Union[str, Path], *tables: str) -> int:
     """Rows in the named tables, from the part files' footers (for progress bars)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     try:
-        return sum(pq.ParquetFile(path).metadata.num_rows for table in tables
-                   for path in table_folder(output, table).glob("*.parquet"))
+        return sum(row_count(path) for table in tables for path in table_folder(output, table).glob("*.parquet"))
     except (pa.ArrowException, OSError) as exc:
         raise MalformedParquet(str(output), problem=one_line(exc)) from None
 

@@ -28,8 +28,8 @@ MAX_GOVERNOR_HOPS = 3
 # "X began by saying ...", "X is likely to say ...": links through which a cue borrows its governor's subject
 GOVERNOR_HOP_DEPS = {"advcl", "xcomp", "conj", "pcomp", "prep", "acomp"}
 OBJECT_DEPS = {"dobj", "attr", "oprd", "dative", "acomp"}
-PARENTHETICAL_MARKS = {",", "—", "–", "-", "--"}
-DATELINE_DASHES = {"—", "–", "-", "--"}
+DASHES = {"—", "–", "-", "--"}
+PARENTHETICAL_MARKS = {","} | DASHES
 DATELINE_TOKENS = 12
 SPEAKER_PRONOUNS = {"i", "we", "you"}
 FRAME_SMOOTHING = 5.0  # pseudo-counts pulling a frame's cue rate towards its lemma's
@@ -210,8 +210,10 @@ def subject_of(token: Token) -> Optional[Token]:
 
 def inverted_subject(token: Token) -> Optional[Token]:
     """'"...," added another Democrat': after a quotation the parser takes the speaker for an object."""
-    before = token.doc[token.i - 1] if token.i > 0 else None
-    if before is None or not (before.text in QUOTES or (before.text == "," and token.i > 1 and token.doc[token.i - 2].text in QUOTES)):
+    before = token.i - 1
+    if before > 0 and token.doc[before].text == ",":
+        before -= 1
+    if before < 0 or token.doc[before].text not in QUOTES:
         return None
     return next((c for c in token.children if c.dep_ == "dobj" and c.i > token.i), None)
 
@@ -274,7 +276,7 @@ def source_range(token: Optional[Token]) -> Optional[TokenRange]:
 
 def is_time_phrase(child: Token) -> bool:
     """'on Monday', 'in June', 'Tuesday' attached to a source noun."""
-    if child.dep_ == "npadvmod" or child.dep_ == "nmod":
+    if child.dep_ in ("npadvmod", "nmod"):
         return child.ent_type_ in ("DATE", "TIME")
     phrase_object = object_of(child) if child.dep_ == "prep" else None
     return phrase_object is not None and phrase_object.ent_type_ in ("DATE", "TIME")
@@ -283,7 +285,7 @@ def is_time_phrase(child: Token) -> bool:
 def after_dateline(doc: Doc, start: int, end: int) -> int:
     """Skip a dateline the parser attached to the source: 'RENO, Nev. (AP) — Donald Trump'."""
     for i in range(start + 1, min(end - 1, start + DATELINE_TOKENS)):
-        if doc[i].text == ")" and doc[i + 1].text in DATELINE_DASHES:
+        if doc[i].text == ")" and doc[i + 1].text in DASHES:
             return i + 2
     return start
 
