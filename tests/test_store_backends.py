@@ -133,3 +133,39 @@ def test_sqlite_paths_may_hold_url_characters(tmp_path):
     with Ledger(odd) as ledger:
         ingest_paths(sorted(CORPUS.glob("*.txt"))[:1], ledger)
     assert odd.exists() and snapshot(odd)["articles"] and not (tmp_path / "my").exists()
+
+
+def test_check_reads_one_snapshot_while_another_process_commits(ledger_target, monkeypatch):
+    from claimledger.store import integrity
+
+    with Ledger(ledger_target) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:3], ledger)
+        assert ledger.db.scalar("SELECT count(*) FROM claims") > 0
+
+        def commit_elsewhere(db):
+            db.scalar("SELECT count(*) FROM claims")  # the snapshot starts at the first read
+            other = Database(ledger_target)
+            with other.writing():
+                other.execute("UPDATE claims SET support_raw = support_raw + 5")
+            other.close()
+            return []
+
+        monkeypatch.setattr(integrity, "ROW_CHECKS", (commit_elsewhere, *integrity.ROW_CHECKS))
+        assert ledger.check() == []  # the counts as they were when the check began agree
+        monkeypatch.undo()
+        assert {p.check for p in ledger.check()} == {"claim counts"}  # the later commit is seen, and is wrong
+
+
+def test_streamed_rows_are_the_queried_rows(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:3], ledger)
+        query = "SELECT id, content_hash, text FROM articles ORDER BY id"
+        with ledger.db.snapshot() as db:
+            assert list(map(tuple, db.stream(query))) == list(map(tuple, db.execute(query).fetchall()))
+            assert len(list(db.stream(query))) == 3
+
+
+def test_a_snapshot_refuses_writes(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        with pytest.raises(LedgerError), ledger.db.snapshot() as db:
+            db.execute("DELETE FROM articles")

@@ -8,6 +8,7 @@ straight to the driver (no ORM layer: ingest runs dozens of them per article).  
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 WRITE_LOCK = 0x636C61696D  # advisory lock key ("claim"): one writer at a time per PostgreSQL ledger
 LEGACY_FORMAT = 6  # PRAGMA user_version of the last SQLite ledgers made before Alembic
 ALL_ROWS = 2 ** 62  # LIMIT for "no limit" (SQLite takes no NULL there, PostgreSQL no -1)
+STREAM_ROWS = 200  # rows a PostgreSQL server-side cursor sends at a time (articles carry their text)
 BUSY_SECONDS = 120  # how long a SQLite writer waits for another's lock (building the indexes of a big ledger)
 
 
@@ -98,6 +100,7 @@ class Database:
         self.name = display_name(target)
         self.postgres = is_postgres(target)
         self._transactions: list = []
+        self._cursor_numbers = itertools.count()
         if self.postgres:
             import psycopg
 
@@ -163,6 +166,20 @@ class Database:
         except self.Error as exc:
             raise LedgerError(self.name, problem=one_line(exc)) from None
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+        """A query's rows a few at a time, never all in memory at once.  On PostgreSQL this is a
+        server-side cursor, which lives only inside a transaction (``snapshot``)."""
+        try:
+            if not self.postgres:
+                yield from self.conn.execute(sql, params)
+                return
+            with self.conn.cursor(name=f"stream_{next(self._cursor_numbers)}") as cursor:
+                cursor.itersize = STREAM_ROWS
+                cursor.execute(psycopg_sql(sql), without_nul(params))
+                yield from cursor
+        except self.Error as exc:
+            raise LedgerError(self.name, problem=one_line(exc)) from None
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.execute(sql, params).fetchone()
         return row[0] if row else None
@@ -195,6 +212,24 @@ class Database:
             elif not self.conn.in_transaction:
                 self.conn.execute("BEGIN IMMEDIATE")
             yield self
+
+    @contextmanager
+    def snapshot(self) -> Iterator["Database"]:
+        """A read-only transaction: every query inside sees the ledger as its first query found it,
+        whatever other processes commit meanwhile (SQLite's write-ahead log, PostgreSQL's
+        repeatable read).  Writes inside it fail."""
+        if self.postgres:
+            with self:
+                self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield self
+            return
+        self.execute("PRAGMA query_only = ON")
+        self.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            self.conn.rollback()
+            self.conn.execute("PRAGMA query_only = OFF")
 
     def matching_statements(self, text: str, phrase: bool = False) -> Optional[tuple[str, tuple]]:
         """SQL selecting the ids of statements whose words match every term of ``text`` (or, with

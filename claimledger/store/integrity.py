@@ -2,7 +2,9 @@
 
 Checks the database file itself, its references, that each article's hash matches its text, that
 each stored statement matches its article's extraction and lies at the offsets it claims, that every
-claim's counts agree with its members, and (SQLite) that the full-text index agrees with the statements."""
+claim's counts agree with its members, and (SQLite) that the full-text index agrees with the statements.
+The checks of rows read one snapshot, so an ingest running meanwhile is not mistaken for damage, and
+stream the articles rather than load them all."""
 
 from __future__ import annotations
 
@@ -43,14 +45,14 @@ def article_hashes(db: Database) -> list[Problem]:
     from .ledger import content_hash
 
     return [Problem("article hash", f"article {article_id}: its hash does not match its text")
-            for article_id, stored, text in db.execute("SELECT id, content_hash, text FROM articles")
+            for article_id, stored, text in db.stream("SELECT id, content_hash, text FROM articles")
             if not isinstance(text, str) or content_hash(text) != stored]
 
 
 def statements_match_articles(db: Database) -> list[Problem]:
     """Each stored statement is one of its article's extracted statements, at its offsets in the text."""
     found = []
-    for article_id, text, extraction in db.execute("SELECT id, text, extraction FROM articles"):
+    for article_id, text, extraction in db.stream("SELECT id, text, extraction FROM articles"):
         try:
             extracted = json.loads(extraction)["statements"]
         except (TypeError, ValueError, KeyError):
@@ -72,7 +74,7 @@ def statements_match_articles(db: Database) -> list[Problem]:
 
 def claim_counts(db: Database) -> list[Problem]:
     found = []
-    for row in db.execute(f"SELECT id, {', '.join(COUNTED_COLUMNS)} FROM claims").fetchall():
+    for row in db.stream(f"SELECT id, {', '.join(COUNTED_COLUMNS)} FROM claims"):
         stored = dict(zip(COUNTED_COLUMNS, row[1:]))
         expected = claim_figures(db, row[0])
         differing = [f"{c} {stored[c]} (members give {expected[c]})" for c in COUNTED_COLUMNS if stored[c] != expected[c]]
@@ -81,11 +83,12 @@ def claim_counts(db: Database) -> list[Problem]:
     return found
 
 
-CHECKS = (database_file, references, article_hashes, statements_match_articles, claim_counts)
+ROW_CHECKS = (references, article_hashes, statements_match_articles, claim_counts)
 
 
 def check(db: Database) -> list[Problem]:
-    problems = []
-    for run in CHECKS:
-        problems += run(db)
+    problems = database_file(db)  # the engine's own checks, each one statement (SQLite's writes one)
+    with db.snapshot():
+        for run in ROW_CHECKS:
+            problems += run(db)
     return problems
