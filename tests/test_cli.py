@@ -130,3 +130,23 @@ def test_check_reports_an_unreadable_extraction_instead_of_failing(tmp_path):
         conn.execute("UPDATE articles SET extraction = '{not json'")
     result = runner.invoke(app, ["check", "--db", str(db)])
     assert result.exit_code == 1 and "problem extraction" in result.output
+
+
+def test_commands_that_read_a_ledger_never_import_spacy(tmp_path):
+    # spaCy, and PyTorch through thinc, take most of two seconds to import: reading needs neither.
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "ledger.db")
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    assert runner.invoke(app, ["ingest", "--db", db, str(tmp_path / "a.txt")]).exit_code == 0
+    script = ("import sys\nfrom typer.testing import CliRunner\nfrom claimledger.interfaces.cli import app\n"
+              f"db = {db!r}\n"
+              "for command in (['claims'], ['claim', '1'], ['entity', 'spy agency'], ['ledger'], ['check'],"
+              " ['export', '-', '--format', 'jsonl']):\n"
+              "    result = CliRunner().invoke(app, [*command, '--db', db])\n"
+              "    assert result.exit_code == 0, (command, result.output)\n"
+              "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

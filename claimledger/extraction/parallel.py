@@ -5,7 +5,10 @@ what a single process would produce.
 Workers are forked from this process after it loaded the pipeline, so they start at once and share
 its memory until they write to it.  Input is streamed: at most ``IN_FLIGHT_PER_WORKER`` chunks of ``CHUNK`` articles per worker are
 read ahead, so memory stays flat however long the input (about 2 × workers × 8 articles of text,
-plus one pipeline per worker)."""
+plus one pipeline per worker).
+
+spaCy is imported when extraction starts, not with this module, so the commands that only read a
+ledger start without it (it takes most of a second and a half)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,6 @@ from typing import Iterable, Iterator, Optional, Union
 
 from ..errors import ExtractionFailed
 from ..schema import Article, Extraction
-from .pipeline import extract_articles, load_model
 
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 2
@@ -32,12 +34,16 @@ def default_workers() -> int:
 
 
 def start_worker(model: Optional[str]) -> None:
+    from .pipeline import load_model
+
     global _worker_model
     _worker_model = model
     load_model(model)  # once per worker process, before its first chunk
 
 
 def extract_chunk(articles: list[Article]) -> list[Result]:
+    from .pipeline import extract_articles
+
     return list(extract_articles(articles, model=_worker_model))
 
 
@@ -45,6 +51,8 @@ def extract_in_parallel(articles: Iterable[Article], model: Optional[str] = None
                         workers: Optional[int] = None) -> Iterator[Result]:
     """(article, extraction or ExtractionFailed) for each article, in input order, from ``workers``
     processes (all cores by default); one worker runs in this process, without a pool."""
+    from .pipeline import extract_articles, load_model
+
     workers = workers or default_workers()
     if workers <= 1:
         yield from extract_articles(articles, model=model)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from spacy.tokens import Doc, Token
+if TYPE_CHECKING:  # only annotations here: the ledger uses the quote marks without importing spaCy
+    from spacy.tokens import Doc, Token
 
 OPEN_QUOTES = "\"“‘'«"
 CLOSE_QUOTES = "\"”’'»"

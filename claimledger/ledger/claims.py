@@ -17,9 +17,8 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..extraction.spans import CLOSE_QUOTES, OPEN_QUOTES, QUOTES
 from ..lexicon import NEGATIONS
@@ -34,6 +33,14 @@ OPPOSITE = {"support": "deny", "deny": "support"}
 PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "them", "his", "her", "its"}
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words, imported on first use (spaCy is slow to import; reading a ledger needs none)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def stem(word: str) -> str:
     """A light suffix strip so "troops"/"troop" and "sending"/"send" share a term."""
     for suffix in ("ing", "ed", "es", "s"):
@@ -44,7 +51,7 @@ def stem(word: str) -> str:
 
 def claim_terms(text: str) -> Counter:
     words = (w.lower().strip("'-") for w in WORD.findall(text))
-    return Counter(stem(w) for w in words if w and w not in STOP_WORDS and w not in NEGATIONS and len(w) > 1)
+    return Counter(stem(w) for w in words if w and w not in stop_words() and w not in NEGATIONS and len(w) > 1)
 
 
 def is_negated(text: str) -> bool:
