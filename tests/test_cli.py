@@ -133,7 +133,7 @@ def test_check_reports_an_unreadable_extraction_instead_of_failing(tmp_path):
 
 
 def test_commands_that_read_a_ledger_never_import_spacy(tmp_path):
-    # spaCy, and PyTorch through thinc, take most of two seconds to import: reading needs neither.
+    # spaCy, PyTorch through thinc, and datasketch with scipy take most of two seconds to import: reading needs none.
     import subprocess
     import sys
 
@@ -146,7 +146,7 @@ def test_commands_that_read_a_ledger_never_import_spacy(tmp_path):
               " ['export', '-', '--format', 'jsonl']):\n"
               "    result = CliRunner().invoke(app, [*command, '--db', db])\n"
               "    assert result.exit_code == 0, (command, result.output)\n"
-              "print(sorted(m for m in ('spacy', 'thinc', 'torch') if m in sys.modules))\n")
+              "print(sorted(m for m in ('spacy', 'thinc', 'torch', 'datasketch') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

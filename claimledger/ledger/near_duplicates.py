@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 import zlib
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import numpy
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # datasketch (it imports scipy) loads on first use: reading a ledger needs no signatures
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch 2's 32-bit scheme: stored signatures must be read back with the same one
@@ -31,6 +33,8 @@ WORD = re.compile(r"\w+")
 @lru_cache(maxsize=1)
 def empty_signature() -> MinHash:
     """Copied for each article: building a MinHash draws its permutations, the costly part."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=SHINGLE_HASH)
 
 
@@ -48,6 +52,8 @@ def to_blob(minhash: MinHash) -> bytes:
 
 
 def from_blob(blob: bytes) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, hashvalues=numpy.frombuffer(blob, dtype="<u4").astype(numpy.uint32),
                    scheme=SCHEME)
 
@@ -56,6 +62,8 @@ class CopyIndex:
     """The stored articles' signatures, queried for the article a new one copies."""
 
     def __init__(self, stored: Iterable[tuple[int, bytes, Optional[int]]] = ()) -> None:
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(threshold=COPY_THRESHOLD, num_perm=NUM_PERM)
         self.signatures: dict[int, MinHash] = {}
         self.originals: dict[int, int] = {}
