@@ -207,3 +207,39 @@ def test_load_refuses_a_batch_that_did_not_finish(tmp_path, spark):
 def test_batch_commands_have_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
+
+
+TASK_TRACE = ("org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 1.0 failed 1 times,"
+              " most recent failure: Lost task 0.0 in stage 1.0 (TID 1) (127.0.0.1 executor driver):"
+              " org.apache.spark.api.python.PythonException: [PYTHON_EXCEPTION] An exception was thrown from the"
+              " Python worker: Traceback (most recent call last):\n"
+              '  File "worker.py", line 10, in process\n    raise KeyError("x")\nKeyError: \'x\'\n\n'
+              "During handling of the above exception, another exception occurred:\n\n"
+              "Traceback (most recent call last):\n"
+              '  File "pipeline.py", line 32, in load_model\n    raise ModelNotFound(name=name) from None\n'
+              "claimledger.errors.ModelNotFound: [E009] spaCy pipeline 'm' is not installed\n SQLSTATE: 38000\n"
+              "\tat org.apache.spark.api.python.BasePythonRunner.handlePythonException(PythonRunner.scala:1)\n")
+
+
+@pytest.mark.parametrize("trace, problem", [
+    (TASK_TRACE, "ModelNotFound: [E009] spaCy pipeline 'm' is not installed"),
+    ("org.apache.spark.SparkException: Job aborted due to stage failure: Task 3 in stage 2.0 failed 1 times, most"
+     " recent failure: Lost task 3.0 in stage 2.0 (TID 7) (127.0.0.1 executor driver): java.io.IOException: No space"
+     " left on device\n\tat org.apache.hadoop.fs.Foo.write(Foo.java:1)", "java.io.IOException: No space left on device"),
+])
+def test_a_failed_job_is_named_by_the_error_its_task_raised(trace, problem):
+    from claimledger.distributed.spark_batch import job_problem
+
+    assert job_problem(Exception(trace)) == problem
+
+
+def test_a_failed_job_is_one_line_without_spark_s_stack_trace(spark, tmp_path, capfd):
+    (tmp_path / "a.txt").write_text(SAID.format(n=1), encoding="utf-8")
+    (tmp_path / "not-a-model").mkdir()  # exists, so the driver lets it through; every executor fails to load it
+    result = runner.invoke(app, ["batch", "--model", str(tmp_path / "not-a-model"), str(tmp_path / "a.txt"),
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "[E019]" in line and "ModelNotFound: [E009]" in line and "not-a-model" in line
+    printed = capfd.readouterr().err
+    assert "ERROR Executor" not in printed and "\tat org.apache" not in printed

@@ -69,7 +69,9 @@ def spark_session(master: Optional[str] = None) -> Iterator[object]:
         spark = builder.getOrCreate()
     except Exception as exc:  # noqa: BLE001  the JVM did not start: Java missing, broken or too old
         raise SparkUnavailable(problem=f"cannot start Spark: {one_line(exc)}") from None
-    spark.sparkContext.setLogLevel("ERROR")
+    # A failed job comes back as one E019 line naming the task's own error; in local mode Spark would
+    # also log it, with a Java stack trace of seventy lines, so its log is off there.
+    spark.sparkContext.setLogLevel("OFF" if master and master.startswith("local") else "ERROR")
     try:
         yield spark
     finally:
@@ -157,14 +159,23 @@ def write_tables(spark, files: list[str], output: str, model: Optional[str], par
 
 
 TASK_FAILURE = re.compile(r"^.*most recent failure: Lost task \S+ in stage \S+ \(TID \d+\) \([^)]*\): ")
+# The line a Python traceback ends with: the exception's (dotted) class name, a colon, its message.
+PYTHON_RAISED = re.compile(r"^(?:[A-Za-z_]\w*\.)*([A-Z]\w*): (.+)")
+JVM_PACKAGES = ("org.", "java.", "javax.", "scala.", "py4j.")
 
 
 def job_problem(exc: Exception) -> str:
-    """What went wrong, in one line: the Python error a task raised, else the JVM's message without
-    Spark's "Job aborted ... Lost task ..." preamble."""
+    """What went wrong, in one line: the last error a task's Python traceback ends with (its class
+    without its module, and its message), else the JVM's message without Spark's "Job aborted ...
+    Lost task ..." preamble."""
     text = str(getattr(exc, "java_exception", None) or exc)
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    python_errors = [line for line in lines if line.split(":")[0].endswith(("Error", "Exception"))
-                     and not line.startswith(("org.", "java.", "py4j."))]
-    problem = python_errors[-1] if python_errors else TASK_FAILURE.sub("", lines[0]) if lines else type(exc).__name__
+    lines = text.splitlines()
+    raised = [PYTHON_RAISED.match(line) for frame, line in zip(lines, lines[1:])
+              if frame[:1].isspace() and not line[:1].isspace() and not line.startswith(JVM_PACKAGES)]
+    raised = [found for found in raised if found]
+    if raised:
+        problem = f"{raised[-1][1]}: {raised[-1][2]}"
+    else:
+        first = next((line.strip() for line in lines if line.strip()), type(exc).__name__)
+        problem = TASK_FAILURE.sub("", first)
     return problem[:300]
