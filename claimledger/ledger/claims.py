@@ -51,7 +51,8 @@ def stem(word: str) -> str:
 
 def claim_terms(text: str) -> Counter:
     words = (w.lower().strip("'-") for w in WORD.findall(text))
-    return Counter(stem(w) for w in words if w and w not in stop_words() and w not in NEGATIONS and len(w) > 1)
+    stops = stop_words()
+    return Counter(stem(w) for w in words if w and w not in stops and w not in NEGATIONS and len(w) > 1)
 
 
 def is_negated(text: str) -> bool:
