@@ -150,3 +150,18 @@ def test_commands_that_read_a_ledger_never_import_spacy(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_ledger_printed_a_page_at_a_time_reads_as_one_table(tmp_path, monkeypatch):
+    import claimledger.interfaces.cli as cli
+
+    db = str(tmp_path / "ledger.db")
+    corpus = cli.Path(__file__).resolve().parent.parent / "examples" / "corpus"
+    assert runner.invoke(app, ["ingest", "--db", db, str(corpus)]).exit_code in (0, 1)
+    whole = runner.invoke(app, ["ledger", "--db", db]).stdout
+    monkeypatch.setattr(cli, "LEDGER_PAGE_ROWS", 3)
+    paged = runner.invoke(app, ["ledger", "--db", db]).stdout
+    with sqlite3.connect(db) as conn:
+        statements = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+    assert statements > 3 * 5  # several pages
+    assert paged == whole and paged.count("outlet / source") == 1

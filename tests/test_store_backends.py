@@ -169,3 +169,12 @@ def test_a_snapshot_refuses_writes(ledger_target):
     with Ledger(ledger_target) as ledger:
         with pytest.raises(LedgerError), ledger.db.snapshot() as db:
             db.execute("DELETE FROM articles")
+
+
+def test_ledger_rows_stream_every_statement_in_order(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        ingest_paths(sorted(CORPUS.glob("*.txt"))[:3], ledger)
+        rows = list(ledger.rows())
+        assert len(rows) == ledger.db.scalar("SELECT count(*) FROM statements") > 2
+        assert list(ledger.rows(2)) == rows[:2]
+        ledger.db.execute("SELECT 1")  # the connection is usable again once the rows are read

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich import box
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 from rich.table import Table
@@ -122,14 +123,29 @@ def open_ledger(db: str) -> Ledger:
         fail_on_library_error(error)
 
 
+# (column, share of the width, least width): every page gets the same widths, so pages read as one table.
+LEDGER_COLUMNS = (("speaker", 3, 8), ("affiliation", 3, 8), ("stance", 2, 7), ("content", 9, 20),
+                  ("said on", 2, 10), ("outlet / source", 3, 8))
+LEDGER_PAGE_ROWS = 500  # printed a page at a time: memory stays flat however many statements
+
+
+def ledger_page(title: Optional[str]) -> Table:
+    """A page of the ledger table; only the first has the title and the header."""
+    table = Table(title=title, show_header=title is not None, box=box.SIMPLE_HEAD, show_edge=False, expand=True)
+    for column, ratio, least in LEDGER_COLUMNS:
+        table.add_column(column, overflow="fold", ratio=ratio, min_width=least)
+    return table
+
+
 @app.command()
 def ledger(db: str = DB, limit: Optional[int] = typer.Option(None, "--limit", help="Show at most N statements.")) -> None:
     """Print the ledger: every stored statement, grouped by speaker, oldest first."""
     with open_ledger(db) as store:
-        table = Table(title=f"claimledger: {display_name(db)}")
-        for column in ("speaker", "affiliation", "stance", "content", "said on", "outlet / source"):
-            table.add_column(column, overflow="fold")
+        table = ledger_page(f"claimledger: {display_name(db)}")
         for row in store.rows(limit):
+            if table.row_count == LEDGER_PAGE_ROWS:
+                out.print(table)
+                table = ledger_page(None)
             table.add_row(row.speaker_entity or "—", row.affiliation or "", row.stance, row.content,
                           row.date or row.published or "", row.outlet or Path(row.source).name)
         out.print(table)

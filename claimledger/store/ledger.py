@@ -178,5 +178,6 @@ class Ledger:
                " s.date, s.via FROM statements s JOIN articles a ON a.id = s.article_id"
                " ORDER BY lower(s.speaker_entity) NULLS LAST, coalesce(s.date, a.published) NULLS FIRST, a.id,"
                " s.position LIMIT ?")
-        for row in self.db.execute(sql, (int(limit) if limit else ALL_ROWS,)):
-            yield LedgerRow(*row)
+        with self.db.snapshot():  # streamed: a million statements are never all in memory
+            for row in self.db.stream(sql, (int(limit) if limit else ALL_ROWS,)):
+                yield LedgerRow(*row)

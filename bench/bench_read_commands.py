@@ -1,13 +1,15 @@
-"""Peak memory and time of `claimledger check` as the ledger grows tenfold, on SQLite and PostgreSQL.
+"""Peak memory and time of the commands that read a whole ledger, `check` and `ledger`, as the ledger
+grows tenfold, on SQLite and PostgreSQL.
 
-    python bench/bench_check.py [--articles 300] [--factor 10]
+    python bench/bench_read_commands.py [--articles 300] [--factor 10]
 
 Synthesises factor × N articles as bench_ledger.py does and extracts them once; stores the first N
 into one ledger and all of them into another, on each backend (a throwaway PostgreSQL server on
-loopback, as bench_backends.py starts).  Then runs `claimledger check` on each ledger and reads its
-peak resident memory (the process's own high-water mark, VmHWM, read as it exits).  The check streams the
-articles through one snapshot, so its peak should not grow with the ledger: reported as the ratio
-large / small per backend, with the check's seconds per 1,000 more articles (its start-up cancels out).
+loopback, as bench_backends.py starts).  Then runs `claimledger check` and `claimledger ledger`
+(output discarded) on each ledger and reads each one's peak resident memory (the process's own
+high-water mark, VmHWM, read as it exits).  Both stream the ledger (`check` through one snapshot,
+`ledger` a page at a time), so their peaks should not grow with it: reported as the ratio large /
+small per command and backend, with seconds per 1,000 more articles (start-up cancels out).
 """
 
 from __future__ import annotations
@@ -44,10 +46,12 @@ MEASURED = ("import atexit, sys\n"
             "from claimledger.interfaces.cli import main\n"
             "main()\n")
 
+COMMANDS = ("check", "ledger")
+
 
 def peak_rss_mb(arguments: list[str], scratch: Path) -> tuple[float, float]:
-    """(peak resident memory in MB of ``claimledger ARGUMENTS``, seconds).  A problem found (exit 1)
-    or any other failure stops the benchmark: the ledgers are sound."""
+    """(peak resident memory in MB of ``claimledger ARGUMENTS``, seconds).  A problem that `check`
+    finds (exit 1) or any other failure stops the benchmark: the ledgers are sound."""
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", MEASURED, str(scratch), *arguments],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -61,7 +65,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--factor", type=int, default=10)
     parser.add_argument("--fnc", type=Path, default=ROOT.parent / "shared" / "data" / "fnc-1")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "check.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "read_commands.json")
     args = parser.parse_args()
     sizes = (args.articles, args.articles * args.factor)
     articles = synthesise(sizes[1], paragraphs(args.fnc))
@@ -70,17 +74,19 @@ def main() -> None:
     results: dict = {"articles": list(sizes), "backends": {}}
     with tempfile.TemporaryDirectory() as tmp, throwaway_postgres(durable=True) as server:
         for backend in ("sqlite", "postgresql"):
-            runs = {}
+            runs: dict = {}
             for size in sizes:
                 target = str(Path(tmp) / f"{size}.db") if backend == "sqlite" else server.new_database()
                 store_all(target, extracted[:size])
-                peak_mb, seconds = peak_rss_mb(["check", "--db", target], Path(tmp) / "peak")
-                runs[size] = {"check_peak_mb": peak_mb, "check_s": seconds}
-            small, large = runs[sizes[0]], runs[sizes[1]]
-            results["backends"][backend] = {
-                "runs": runs, "ratio_check_peak_large_to_small": round(large["check_peak_mb"] / small["check_peak_mb"], 3),
-                "check_s_per_1000_more_articles": round(
-                    (large["check_s"] - small["check_s"]) / (sizes[1] - sizes[0]) * 1000, 2)}
+                for command in COMMANDS:
+                    peak_mb, seconds = peak_rss_mb([command, "--db", target], Path(tmp) / "peak")
+                    runs.setdefault(command, {})[size] = {"peak_mb": peak_mb, "s": seconds}
+            results["backends"][backend] = {command: {
+                "runs": by_size,
+                "ratio_peak_large_to_small": round(by_size[sizes[1]]["peak_mb"] / by_size[sizes[0]]["peak_mb"], 3),
+                "s_per_1000_more_articles": round(
+                    (by_size[sizes[1]]["s"] - by_size[sizes[0]]["s"]) / (sizes[1] - sizes[0]) * 1000, 2)}
+                for command, by_size in runs.items()}
     report(results, args.out)
 
 
