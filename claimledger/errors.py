@@ -147,3 +147,9 @@ class SparkUnavailable(ClaimledgerError):
     """PySpark or Java is missing, or the Spark job itself failed."""
 
     code, template = "E019", "Spark: {problem}"
+
+
+class TaggerUnavailable(ClaimledgerError):
+    """The learned attribution tagger cannot run: torch, transformers or the encoder package is missing."""
+
+    code, template = "E020", "learned attribution tagger unavailable: {problem} (or use --attribution rules)"

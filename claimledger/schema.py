@@ -98,6 +98,20 @@ class Statement:
     date: Optional[str]
     medium: Optional[str]
     via: Optional[int]
+    kind: str = "speech"  # speech, belief, intent, perception or report (see STATEMENT_KINDS)
+    nested: Optional[int] = None  # index of the statement whose content holds this one
+
+
+STATEMENT_KINDS = ("speech", "belief", "intent", "perception", "report")
+# Kinds by which a source itself takes a side; a belief only when it is not reported inside another statement.
+SPEAKING_KINDS = ("speech", "report")
+
+
+def speaks(kind: str, nested: Optional[int]) -> bool:
+    """Whether a statement of this kind is its source's own word: what it said or published, or a
+    belief it voiced.  An actor's decision or belief reported inside someone else's content is part of
+    that someone's statement; what an image or a document shows is evidence, not a speaker's word."""
+    return kind in SPEAKING_KINDS or (kind == "belief" and nested is None)
 
 
 @dataclass

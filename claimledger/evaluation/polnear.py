@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 SUMMARY_FIELDS = re.compile(r"(cue|source|content|attribution) exactF1 ([\d.]+) overlapF1 ([\d.]+) partialF1 ([\d.]+)")
+COFENET_SUMMARY = re.compile(r"cofenet-protocol exact F1 source ([\d.]+) cue ([\d.]+) content ([\d.]+)")
 
 
 def scorer_module(scorer: Path):
@@ -31,15 +32,15 @@ def load_split(split_dir: Path, scorer: Optional[Path] = None) -> list[dict]:
 
 
 def write_predictions(split_dir: Path, out: Path, model: Optional[str] = None,
-                      progress: Optional[callable] = None) -> int:
+                      progress: Optional[callable] = None, attribution: Optional[str] = None) -> int:
     """Extract every text of a split and write one JSON line per article."""
-    from ..extraction.pipeline import extract_many
+    from ..extraction.pipeline import extract_many, load_model
     from ..schema import Article
 
     texts = sorted((split_dir / "text").glob("*.txt"))
     articles = (Article(text=p.read_bytes().decode("utf-8"), source=p.name) for p in texts)
     with out.open("w", encoding="utf-8") as fh:
-        for extraction in extract_many(articles, model=model):
+        for extraction in extract_many(articles, nlp=load_model(model, attribution)):
             fh.write(extraction.to_json() + "\n")
             if progress:
                 progress()
@@ -54,6 +55,17 @@ def score(split_dir: Path, predictions: Path, scorer: Path) -> dict[str, dict[st
     figures = {role: {"exact": float(e), "overlap": float(o), "partial": float(p)}
                for role, e, o, p in SUMMARY_FIELDS.findall(summary)}
     return {"figures": figures, "report": result.stdout}
+
+
+def score_cofenet(split_dir: Path, predictions: Path, scorer: Path, items: Path) -> dict[str, float]:
+    """CofeNet's own metric over its paragraph items (exact F1 per role, as fractions)."""
+    result = subprocess.run([sys.executable, str(scorer), "--items", str(items), "--split-dir", str(split_dir),
+                             "--pred", str(predictions)], capture_output=True, text=True, check=True)
+    found = COFENET_SUMMARY.search(result.stdout.strip().splitlines()[-1])
+    if found is None:
+        raise ValueError(f"unexpected CofeNet scorer output: {result.stdout[-300:]}")
+    return {f"cofenet_{role}_exact_f1": round(float(value) / 100, 4)
+            for role, value in zip(("source", "cue", "content"), found.groups())}
 
 
 def headline(figures: dict) -> dict[str, float]:

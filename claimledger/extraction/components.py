@@ -8,13 +8,19 @@ under the ``cl_`` prefix; the publication date is read from
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
+from ..ml.span_tagger import paragraphs
 from .attribution import find_attributions
 from .dates import find_dates
 from .entities import group_entities, split_country_prefixes
 from .evidence import find_evidence
+from .learned_attribution import feature_values, link_spans
 from .places import find_places
 from .quantities import find_quantities
 from .speakers import SpeakerResolver
@@ -22,7 +28,8 @@ from .statements import build_statements
 
 DEFAULT_CUE_THRESHOLD = 0.3
 EXTENSIONS = ("cl_published", "cl_entities", "cl_entity_of_token", "cl_dates", "cl_quantities",
-              "cl_places", "cl_statements", "cl_evidence")
+              "cl_places", "cl_statements", "cl_evidence", "cl_role_spans")
+TAGGER_BATCH_DOCS = 8
 
 for extension in EXTENSIONS:
     if not Doc.has_extension(extension):
@@ -68,10 +75,56 @@ class AttributionComponent:
             doc._.cl_entities, doc._.cl_entity_of_token = group_entities(doc)
         dates = doc._.cl_dates if doc._.cl_dates is not None else find_dates(doc, doc._.cl_published)
         resolver = SpeakerResolver(doc, doc._.cl_entities, doc._.cl_entity_of_token)
-        attributions = find_attributions(doc, self.cue_threshold)
+        if doc._.cl_role_spans is not None:  # the learned tagger ran before us
+            attributions = link_spans(doc, doc._.cl_role_spans)
+        else:
+            attributions = find_attributions(doc, self.cue_threshold)
         doc._.cl_statements = build_statements(doc, attributions, resolver, dates)
         doc._.cl_evidence = find_evidence(doc, doc._.cl_statements)
         return doc
+
+
+class SpanTaggerComponent:
+    """Source, cue and content spans from the learned tagger, per paragraph (``doc._.cl_role_spans``).
+
+    The weights load on the first doc, once per process; ``pipe`` tags the paragraphs of several docs
+    in shared batches.
+    """
+
+    def __init__(self, weights: Optional[str], threads: int) -> None:
+        self.weights = Path(weights) if weights else None
+        self.threads = threads or None
+        self.tagger = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = TAGGER_BATCH_DOCS) -> Iterator[Doc]:
+        if self.tagger is None:
+            from ..ml.span_tagger import SpanTagger
+
+            self.tagger = SpanTagger(self.weights, threads=self.threads)
+        for batch in minibatch(docs, batch_size):
+            runs = [paragraphs(doc) for doc in batch]
+            features = None
+            if self.tagger.features:
+                features = [self.tagger.word_features(values) for doc, doc_runs in zip(batch, runs)
+                            for values in feature_values(doc, doc_runs, self.tagger.features, DEFAULT_CUE_THRESHOLD)]
+            tagged = self.tagger.tag([[t.text for t in run] for doc_runs in runs for run in doc_runs], features)
+            position = 0
+            for doc, doc_runs in zip(batch, runs):
+                doc._.cl_role_spans = [[(s.role, run[s.start].i, run[s.end - 1].i + 1) for s in spans]
+                                       for run, spans in zip(doc_runs, tagged[position: position + len(doc_runs)])]
+                position += len(doc_runs)
+                yield doc
+
+
+@Language.factory("claimledger_span_tagger", default_config={"weights": None, "threads": 0},
+                  requires=["token.dep", "token.pos"], assigns=["doc._.cl_role_spans"])
+def make_span_tagger(nlp: Language, name: str, weights: Optional[str], threads: int) -> SpanTaggerComponent:
+    """The learned tagger; ``weights`` is a folder written by ``claimledger.ml.train_span_tagger``
+    (default: the shipped weights), ``threads`` torch's threads (0: torch's default)."""
+    return SpanTaggerComponent(weights, threads)
 
 
 @Language.factory("claimledger_entities", requires=["doc.ents"], assigns=["doc._.cl_entities"])

@@ -15,6 +15,7 @@ from ..lexicon import EVIDENCE_NOUNS, PLATFORMS
 from ..schema import Evidence, Statement
 from .attribution import subject_of
 
+ANAPHORIC_DETERMINERS = {"the", "this", "that", "these", "those"}
 SHOW_VERBS = {"show", "depict", "appear", "reveal", "capture", "feature", "purport"}
 
 
@@ -57,17 +58,33 @@ def statement_citing(token: Token, statements: list[Statement]) -> Optional[int]
     return best
 
 
+def poster_of(token: Token) -> Optional[Token]:
+    """Who posted or released the evidence: the subject of the verb it is the object of ("X posted a
+    photo"), or the agent of a passive ("a video released by X").  Evidence that is itself the subject
+    ("the image showed ...") names no poster: an image is not a speaker."""
+    verb = token.head if token.dep_ in ("dobj", "nsubjpass", "pobj") else None
+    if verb is not None and verb.dep_ == "prep":
+        verb = verb.head
+    if verb is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    poster = subject_of(verb)
+    return None if poster is None or poster.i == token.i else poster
+
+
 def find_evidence(doc: Doc, statements: list[Statement]) -> list[Evidence]:
     found: list[Evidence] = []
+    last_poster: Optional[str] = None
     for token in doc:
         kind = evidence_kind(token)
         if kind is None:
             continue
-        verb = token.head if token.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") else None
-        if verb is not None and verb.dep_ == "prep":
-            verb = verb.head
-        poster = subject_of(verb) if verb is not None and verb.pos_ in ("VERB", "AUX") else None
-        posted_by = doc[poster.left_edge.i:poster.i + 1].text if poster is not None else None
+        poster = poster_of(token)
+        if poster is not None:
+            posted_by = doc[poster.left_edge.i:poster.i + 1].text
+        else:  # "A blogger posted a photo ... The image showed ...": a definite mention keeps the earlier poster
+            anaphoric = any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in token.children)
+            posted_by = last_poster if anaphoric else None
+        last_poster = posted_by
         sentence = token.sent
         start = min([t.i for t in token.lefts if t.dep_ in ("det", "compound", "amod", "nummod")] + [token.i])
         span = doc[start:token.i + 1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
@@ -38,6 +39,9 @@ def start_worker(model: Optional[str]) -> None:
 
     global _worker_model
     _worker_model = model
+    torch = sys.modules.get("torch")  # thinc imports it with spaCy when it is installed
+    if torch is not None:
+        torch.set_num_threads(1)  # the learned tagger's: the worker processes already fill the cores
     load_model(model)  # once per worker process, before its first chunk
 
 

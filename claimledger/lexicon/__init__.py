@@ -21,7 +21,8 @@ MINED_CUES = load_json("cues_polnear.json")
 CUE_VERBS = frozenset(WORDS["cue_verbs"])
 CUE_NOUNS = frozenset(WORDS["cue_nouns"])
 CUE_PHRASES = tuple(tuple(p) for p in WORDS["cue_phrases"])
-FOCUS_ADVERBS = frozenset(WORDS["focus_adverbs"])  # "Even Republicans said": not part of the source
+FOCUS_ADVERBS = frozenset(WORDS["focus_adverbs"])
+KIND_LEMMAS = {kind: frozenset(lemmas) for kind, lemmas in WORDS["statement_kinds"].items() if kind != "_comment"}  # "Even Republicans said": not part of the source
 DENY_CUES = frozenset(WORDS["deny_cues"])
 DENY_MARKERS = frozenset(WORDS["deny_markers"])
 DECLINE_CUES = frozenset(WORDS["decline_cues"])

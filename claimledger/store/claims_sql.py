@@ -12,6 +12,7 @@ from ..ledger.article_stance import article_stances
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
+from ..schema import speaks
 from .database import ALL_ROWS, Database
 
 SIDES = tuple(SIDE_OF_STANCE.values())
@@ -35,8 +36,11 @@ def load_index(db: Database, index: Optional[ClaimIndex] = None, after_article: 
 def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_id: int
                    ) -> tuple[set[int], int]:
     """Assign an article's stored statements to claims; returns the claims touched and the next id."""
-    statements = db.execute("SELECT id, content, stance FROM statements WHERE article_id = ? ORDER BY position",
-                              (article_id,)).fetchall()
+    # Only a source's own word joins a claim: not what an image shows, nor an actor's decision or
+    # belief reported inside another's statement.
+    statements = [(statement_id, content, stance) for statement_id, content, stance, kind, nested in db.execute(
+        "SELECT id, content, stance, kind, nested FROM statements WHERE article_id = ? ORDER BY position",
+        (article_id,)) if speaks(kind, nested)]
     assignments, next_claim_id = assign_statements(index, statements, next_claim_id)
     touched = {a.claim_id for a in assignments}
     db.executemany("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')"

@@ -110,11 +110,11 @@ class Ledger:
         self.db.executemany(
             "INSERT INTO statements (article_id, position, speaker, speaker_entity, anonymous, affiliation,"
             " role, cue, cue_lemma, content, stance, hedges, date, medium, via, direct, content_start, content_end,"
-            " origin_speaker, origin_anonymous, relayed_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " origin_speaker, origin_anonymous, relayed_by, kind, nested)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(article_id, i, s.speaker, s.speaker_entity, int(s.anonymous), s.affiliation, s.role, s.cue,
               s.cue_lemma, s.content, s.stance, json.dumps(s.hedges), s.date, s.medium, s.via, int(s.direct),
-              s.content_span[0], s.content_span[1], origin, int(anonymous), relay)
+              s.content_span[0], s.content_span[1], origin, int(anonymous), relay, s.kind, s.nested)
              for i, (s, (origin, anonymous, relay)) in enumerate(zip(statements, origins(statements)))])
 
     def catch_up(self) -> None:

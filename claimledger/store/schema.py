@@ -49,6 +49,8 @@ statements = Table(
     Column("origin_speaker", Text),
     Column("origin_anonymous", Integer, nullable=False, server_default=text("0")),
     Column("relayed_by", Text),
+    Column("kind", Text, nullable=False, server_default="speech"),
+    Column("nested", Integer),
     UniqueConstraint("article_id", "position"),
     Index("statements_speaker", "speaker_entity"),
     Index("statements_stance", "stance"),

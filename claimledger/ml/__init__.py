@@ -1,0 +1,1 @@
+"""Learned parts of the extraction: model definitions, their training scripts and shipped weights."""
