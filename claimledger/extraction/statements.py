@@ -35,8 +35,11 @@ def stance_of(doc: Doc, att: Attribution) -> str:
     frame_words = {t.lower_ for t in cue.subtree} - content_words
     if lemma in DECLINE_CUES:
         return "decline"
-    # "has never acknowledged", "has not made any official statements"
-    if lemma in DECLINE_ASSERT_CUES and (negated(cue) or cue.dep_ == "dobj" and negated(cue.head)):
+    # "has never acknowledged", "has not made any official statements" (the tagger's cue may span
+    # the whole phrase, headed by "made")
+    cue_words = [t for t in doc[att.cue[0]:att.cue[1]] if t.lemma_.lower() in DECLINE_ASSERT_CUES] or [cue]
+    if any(w.lemma_.lower() in DECLINE_ASSERT_CUES and (negated(w) or w.dep_ == "dobj" and negated(w.head))
+           for w in cue_words):
         return "decline"
     sentence = cue.sent.text.lower()
     if any(marker in sentence for marker in DECLINE_MARKERS) and lemma in DECLINE_ASSERT_CUES:
