@@ -13,7 +13,6 @@ from typing import Iterable, Iterator, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import minibatch
 
 from ..ml.span_tagger import paragraphs
 from .attribution import find_attributions
@@ -29,7 +28,6 @@ from .statements import build_statements
 DEFAULT_CUE_THRESHOLD = 0.3
 EXTENSIONS = ("cl_published", "cl_entities", "cl_entity_of_token", "cl_dates", "cl_quantities",
               "cl_places", "cl_statements", "cl_evidence", "cl_role_spans")
-TAGGER_BATCH_DOCS = 8
 
 for extension in EXTENSIONS:
     if not Doc.has_extension(extension):
@@ -87,8 +85,7 @@ class AttributionComponent:
 class SpanTaggerComponent:
     """Source, cue and content spans from the learned tagger, per paragraph (``doc._.cl_role_spans``).
 
-    The weights load on the first doc, once per process; ``pipe`` tags the paragraphs of several docs
-    in shared batches.
+    The weights load on the first doc, once per process.
     """
 
     def __init__(self, weights: Optional[str], threads: int) -> None:
@@ -99,24 +96,24 @@ class SpanTaggerComponent:
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = TAGGER_BATCH_DOCS) -> Iterator[Doc]:
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 1) -> Iterator[Doc]:
+        # One doc's paragraphs at a time: int8 inference scales each batch's activations by the batch's
+        # own range, so mixing articles would make an article's spans depend on its neighbours (and a
+        # resumed ingest, or another worker count, would store different statements).
         if self.tagger is None:
             from ..ml.span_tagger import SpanTagger
 
             self.tagger = SpanTagger(self.weights, threads=self.threads)
-        for batch in minibatch(docs, batch_size):
-            runs = [paragraphs(doc) for doc in batch]
+        for doc in docs:
+            runs = paragraphs(doc)
             features = None
             if self.tagger.features:
-                features = [self.tagger.word_features(values) for doc, doc_runs in zip(batch, runs)
-                            for values in feature_values(doc, doc_runs, self.tagger.features, DEFAULT_CUE_THRESHOLD)]
-            tagged = self.tagger.tag([[t.text for t in run] for doc_runs in runs for run in doc_runs], features)
-            position = 0
-            for doc, doc_runs in zip(batch, runs):
-                doc._.cl_role_spans = [[(s.role, run[s.start].i, run[s.end - 1].i + 1) for s in spans]
-                                       for run, spans in zip(doc_runs, tagged[position: position + len(doc_runs)])]
-                position += len(doc_runs)
-                yield doc
+                features = [self.tagger.word_features(values)
+                            for values in feature_values(doc, runs, self.tagger.features, DEFAULT_CUE_THRESHOLD)]
+            tagged = self.tagger.tag([[t.text for t in run] for run in runs], features)
+            doc._.cl_role_spans = [[(s.role, run[s.start].i, run[s.end - 1].i + 1) for s in spans]
+                                   for run, spans in zip(runs, tagged)]
+            yield doc
 
 
 @Language.factory("claimledger_span_tagger", default_config={"weights": None, "threads": 0},

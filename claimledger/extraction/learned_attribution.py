@@ -49,7 +49,14 @@ def nearest(doc: Doc, target: TokenRange, candidates: list[TokenRange]) -> Optio
 
 
 def sentence_of(doc: Doc, i: int) -> int:
-    return doc[i].sent.start
+    """The first token of token i's sentence (Token.sent walks the doc on every call: cached per doc)."""
+    starts = doc.user_data.get("cl_sentence_starts")
+    if starts is None or len(starts) != len(doc):
+        starts = [0] * len(doc)
+        for sentence in doc.sents:
+            starts[sentence.start:sentence.end] = [sentence.start] * (sentence.end - sentence.start)
+        doc.user_data["cl_sentence_starts"] = starts
+    return starts[i]
 
 
 def link_paragraph(doc: Doc, spans: list[RoleRange], quotes: list[TokenRange]) -> list[Attribution]:
