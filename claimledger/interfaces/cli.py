@@ -46,14 +46,14 @@ WORKERS = typer.Option(None, "--workers", min=1, help="Extraction processes (def
 def statements_table(extraction: Extraction) -> Table:
     table = Table(title=f"{extraction.source}  ({extraction.published or 'undated'}"
                         f"{', ' + extraction.dateline if extraction.dateline else ''})", show_lines=False)
-    for column in ("#", "speaker", "stance", "cue", "content", "hedges", "date", "via"):
+    for column in ("#", "speaker", "kind", "stance", "cue", "content", "hedges", "date", "in", "via"):
         table.add_column(column, overflow="fold")
     for index, s in enumerate(extraction.statements):
         speaker = s.speaker_entity or "—"
         if s.anonymous:
             speaker += " (anonymous)"
-        table.add_row(str(index), speaker, s.stance, s.cue, s.content, ", ".join(s.hedges), s.date or "",
-                      "" if s.via is None else str(s.via))
+        table.add_row(str(index), speaker, s.kind, s.stance, s.cue, s.content, ", ".join(s.hedges), s.date or "",
+                      "" if s.nested is None else str(s.nested), "" if s.via is None else str(s.via))
     return table
 
 
