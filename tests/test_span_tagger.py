@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from claimledger import load_model
+from claimledger.extraction.components import DEFAULT_CUE_THRESHOLD
 from claimledger.extraction.learned_attribution import link_spans
 from claimledger.extraction.pipeline import prepare
 from claimledger.ml.span_tagger import (LABELS, MAX_PIECES, WEIGHTS_DIR, RoleSpan, SpanTagger, paragraphs,
@@ -109,7 +110,7 @@ def test_contents_on_both_sides_of_a_cue_make_one_content(rules_nlp):
     doc = parsed(rules_nlp, '"We will stay," the minister said, "until the work is done."')
     spans = ranges(doc, ("content", '"We will stay,"'), ("source", "the minister"), ("cue", "said"),
                    ("content", '"until the work is done."'))
-    [attribution] = link_spans(doc, [spans])
+    [attribution] = link_spans(doc, [spans], DEFAULT_CUE_THRESHOLD)
     assert doc[attribution.content[0]:attribution.content[1]].text == doc.text
     assert doc[attribution.source[0]:attribution.source[1]].text == "the minister"
 
@@ -118,7 +119,7 @@ def test_a_cue_without_content_reports_the_attribution_beside_it(rules_nlp):
     doc = parsed(rules_nlp, "North Korea has decided to send troops, the intelligence service said.")
     spans = ranges(doc, ("source", "North Korea"), ("cue", "has decided"), ("content", "to send troops"),
                    ("source", "the intelligence service"), ("cue", "said"))
-    decided, said = link_spans(doc, [spans])
+    decided, said = link_spans(doc, [spans], DEFAULT_CUE_THRESHOLD)
     assert doc[said.content[0]:said.content[1]].text == "North Korea has decided to send troops"
     assert doc[said.source[0]:said.source[1]].text == "the intelligence service"
     assert doc[decided.source[0]:decided.source[1]].text == "North Korea"
@@ -128,7 +129,7 @@ def test_one_source_serves_two_cues_of_its_sentence(rules_nlp):
     doc = parsed(rules_nlp, "The mayor said the road was closed and added that it would reopen soon.")
     spans = ranges(doc, ("source", "The mayor"), ("cue", "said"), ("content", "the road was closed"),
                    ("cue", "added"), ("content", "it would reopen soon"))
-    said, added = link_spans(doc, [spans])
+    said, added = link_spans(doc, [spans], DEFAULT_CUE_THRESHOLD)
     assert said.source == added.source
     assert doc[added.content[0]:added.content[1]].text == "it would reopen soon"
 

@@ -74,7 +74,7 @@ class AttributionComponent:
         dates = doc._.cl_dates if doc._.cl_dates is not None else find_dates(doc, doc._.cl_published)
         resolver = SpeakerResolver(doc, doc._.cl_entities, doc._.cl_entity_of_token)
         if doc._.cl_role_spans is not None:  # the learned tagger ran before us
-            attributions = link_spans(doc, doc._.cl_role_spans)
+            attributions = link_spans(doc, doc._.cl_role_spans, self.cue_threshold)
         else:
             attributions = find_attributions(doc, self.cue_threshold)
         doc._.cl_statements = build_statements(doc, attributions, resolver, dates)

@@ -22,7 +22,6 @@ from .attribution_content import TokenRange
 from .spans import quote_spans, quoted_mask
 
 RoleRange = tuple[str, int, int]  # role, first token, end token (exclusive), in Doc indices
-RULES_THRESHOLD = 0.3  # the attribution component's default cue threshold
 MAX_REPORT_GAP = 2  # tokens between a reporting frame and the attribution it reports (", ")
 
 
@@ -148,7 +147,7 @@ def rule_roles(doc: Doc, threshold: float) -> list[str]:
     tagger may read: what the mined cue table and the parse know."""
     roles = ["O"] * len(doc)
     rank = {"O": 3, "content": 2, "source": 1, "cue": 0}
-    for attribution in find_attributions(doc, threshold):
+    for attribution in rules_attributions(doc, threshold):
         for role, extent in (("content", attribution.content), ("source", attribution.source), ("cue", attribution.cue)):
             if extent is None:
                 continue
@@ -167,15 +166,25 @@ def feature_values(doc: Doc, runs: list[list[Token]], names: Iterable[str], thre
     return [[tuple(getters[name](t) for name in names) for t in run] for run in runs]
 
 
-def link_spans(doc: Doc, paragraphs: Iterable[list[RoleRange]]) -> list[Attribution]:
-    """Every attribution of a doc from its tagged spans, paragraph by paragraph, in text order."""
+def rules_attributions(doc: Doc, threshold: float) -> list[Attribution]:
+    """The rules' attributions, found once per doc: the tagger's features and the relays both read them."""
+    cached = doc.user_data.get("cl_rules_attributions")
+    if cached is None or cached[0] != threshold:
+        cached = (threshold, find_attributions(doc, threshold))
+        doc.user_data["cl_rules_attributions"] = cached
+    return cached[1]
+
+
+def link_spans(doc: Doc, paragraphs: Iterable[list[RoleRange]], threshold: float) -> list[Attribution]:
+    """Every attribution of a doc from its tagged spans, paragraph by paragraph, in text order;
+    ``threshold`` is the rules' cue threshold, for the relays they add."""
     quotes = quote_spans(doc)
     found = [a for spans in paragraphs for a in link_paragraph(doc, spans, quotes)]
-    found += nested_by_rules(doc, found)
+    found += nested_by_rules(doc, found, threshold)
     return sorted(found, key=lambda a: a.cue[0])
 
 
-def nested_by_rules(doc: Doc, found: list[Attribution]) -> list[Attribution]:
+def nested_by_rules(doc: Doc, found: list[Attribution], threshold: float) -> list[Attribution]:
     """Attributions inside a tagged content that the tagger leaves to its outer one (PolNeAR seldom
     annotates them) but the ledger needs as relays: the rules' attributions with a source of their own,
     outside quotation marks and tagged cues, that a trailing frame relays ("A said X, B said").  Only
@@ -184,7 +193,7 @@ def nested_by_rules(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     quoted = quoted_mask(doc)
     cue_tokens = {i for a in found for i in range(*a.cue)}
     inner = []
-    for attribution in find_attributions(doc, RULES_THRESHOLD):
+    for attribution in rules_attributions(doc, threshold):
         head = attribution.cue_head
         if attribution.source is None or quoted[head] or cue_tokens & set(range(*attribution.cue)):
             continue
