@@ -12,6 +12,8 @@ import pytest
 from conftest import BACKENDS, new_ledger_target, snapshot
 
 from claimledger.errors import LedgerError
+from claimledger.ingest.batch import extract_paths, store_outcomes
+from claimledger.store.ledger import Ledger
 from claimledger.store.database import Database, is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,3 +83,19 @@ def test_sigkill_at_random_points_loses_and_duplicates_nothing(tmp_path, two_led
     assert check.returncode == 0, check.stdout
     # Articles are written four at a time (one extraction batch), so the kills leave a few distinct states.
     assert len(killed_at) >= KILLS and len(set(killed_at)) >= 4 and min(killed_at) < total
+
+
+def test_a_ledger_reopened_after_any_article_ends_as_an_uninterrupted_one(tmp_path):
+    """Each stop point in turn, without timing luck: the claim index a resumed ingest rebuilds from
+    the store must make the choices the running index made."""
+    outcomes = list(extract_paths([corpus(tmp_path / "in")]))
+    reference = str(tmp_path / "reference.db")
+    with Ledger(reference) as ledger:
+        store_outcomes(outcomes, ledger)
+    for stop in range(1, len(outcomes)):
+        resumed = str(tmp_path / f"stopped-after-{stop}.db")
+        with Ledger(resumed) as ledger:
+            store_outcomes(outcomes[:stop], ledger)
+        with Ledger(resumed) as ledger:
+            store_outcomes(outcomes, ledger)
+        assert snapshot(resumed) == snapshot(reference), f"resumed after {stop} articles"

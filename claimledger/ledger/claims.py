@@ -107,10 +107,14 @@ class ClaimIndex:
     def norm(self, terms: Counter) -> float:
         return math.sqrt(sum((c * self.idf(t)) ** 2 for t, c in terms.items()))
 
-    def centroid_norm(self, state: ClaimState) -> float:
+    def centroid_norm(self, state: ClaimState, keep: bool = False) -> float:
         """A claim's centroid norm, recomputed only when the claim or the collection grew by a tenth:
-        hot claims hold thousands of terms, and IDF drifts slowly."""
+        hot claims hold thousands of terms, and IDF drifts slowly.  Only ``add`` keeps a recomputed
+        norm: adds replay identically when the index is rebuilt from the store, lookups do not, and a
+        resumed ingest must see the norms an uninterrupted one saw."""
         if state.norm is None or state.size > state.norm_size * 1.1 or self.documents > state.norm_documents * 1.1:
+            if not keep:
+                return self.norm(state.terms)
             state.norm, state.norm_size, state.norm_documents = self.norm(state.terms), state.size, self.documents
         return state.norm
 
@@ -147,7 +151,7 @@ class ClaimIndex:
     def canonical_score(self, content: str, terms: Counter, state: ClaimState) -> float:
         """Nearness to the centroid; a content opening on a pronoun ("It had seen ...") reads badly alone."""
         opens_on_pronoun = canonical_text(content).split(" ", 1)[0].lower() in PRONOUNS
-        return self.cosine(terms, state.terms, self.centroid_norm(state)) - (0.5 if opens_on_pronoun else 0.0)
+        return self.cosine(terms, state.terms, self.centroid_norm(state, keep=True)) - (0.5 if opens_on_pronoun else 0.0)
 
 
 def canonical_text(content: str) -> str:
