@@ -153,3 +153,9 @@ class TaggerUnavailable(ClaimledgerError):
     """The learned attribution tagger cannot run: torch, transformers or the encoder package is missing."""
 
     code, template = "E020", "learned attribution tagger unavailable: {problem} (or use --attribution rules)"
+
+
+class InvalidReview(ClaimledgerError):
+    """A verdict or a merge of claims cannot be recorded: an unknown claim or rating, a missing reviewer."""
+
+    code, template = "E021", "cannot record: {problem}"

@@ -105,10 +105,7 @@ def test_exports(ledger):
     first = json.loads(stream.getvalue().splitlines()[0])
     assert {"summary", "statements", "merged", "evidence"} <= set(first)
     stream = io.StringIO()
-    WRITERS["claimreview"](pages, stream)
-    reviews = json.loads(stream.getvalue())
-    contested = [r for r in reviews if r["reviewRating"]["alternateName"] == "contested"]
-    assert contested and contested[0]["@type"] == "ClaimReview" and contested[0]["itemReviewed"]["appearance"]
+    assert WRITERS["claimreview"](pages, stream) == 0  # no reviewer gave a verdict: the ledger rates nothing
     stream = io.StringIO()
     WRITERS["graphml"](pages, stream)
     graph = ET.fromstring(stream.getvalue())

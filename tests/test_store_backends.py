@@ -81,6 +81,8 @@ def legacy_ledger(path: Path, format_version: int) -> None:
             "DROP TABLE alembic_version; DROP INDEX statements_speaker_lower; DROP INDEX statements_origin_lower;"
             "DROP INDEX claim_statements_claim_of;"
             "ALTER TABLE statements DROP COLUMN kind; ALTER TABLE statements DROP COLUMN nested;"  # added by 0002
+            "DROP TABLE verdicts; DROP TABLE claim_merges; ALTER TABLE claims DROP COLUMN merged_into;"  # by 0003
+            "ALTER TABLE claim_statements DROP COLUMN facet;"
             "CREATE INDEX statements_speaker_nocase ON statements(speaker_entity COLLATE NOCASE);"
             "CREATE INDEX statements_origin_nocase ON statements(origin_speaker COLLATE NOCASE);"
             f"PRAGMA user_version = {format_version};")
@@ -95,8 +97,8 @@ def test_a_ledger_from_before_alembic_is_adopted(tmp_path):
     assert snapshot(path) == before
     with sqlite3.connect(path) as conn:
         indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        # stamped 0001 (the legacy format), then upgraded: 0002 added the statement kinds
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+        # stamped 0001 (the legacy format), then upgraded: 0002 added the statement kinds, 0003 the reviews
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
         assert {row[1] for row in conn.execute("PRAGMA table_info(statements)")} >= {"kind", "nested"}
     assert {"statements_speaker_lower", "statements_origin_lower"} <= indexes
     assert not {"statements_speaker_nocase", "statements_origin_nocase"} & indexes

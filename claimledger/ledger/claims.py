@@ -85,10 +85,17 @@ class ClaimIndex:
     """Claims' centroids with an inverted index, for online assignment of statements."""
 
     def __init__(self) -> None:
+        # Keyed by facet: the claim a statement first joined.  A merge moves statements to another
+        # claim but keeps their facets, so each merged wording goes on attracting its own matches.
         self.claims: dict[int, ClaimState] = {}
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.document_frequency: Counter = Counter()
         self.documents = 0
+        self.merged_into: dict[int, int] = {}  # merged facet -> the live claim that took its statements
+
+    def live(self, facet: int) -> int:
+        """The claim that holds a facet's statements now."""
+        return self.merged_into.get(facet, facet)
 
     def idf(self, term: str) -> float:
         return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
@@ -170,9 +177,10 @@ def canonical_text(content: str) -> str:
 @dataclass
 class Assignment:
     statement_id: int
-    claim_id: int
+    claim_id: int  # the live claim
     side: str
     similarity: float
+    facet: int  # the claim (or merged-in wording) it matched
 
 
 def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, str]], next_claim_id: int
@@ -183,27 +191,28 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
     """
     assignments: list[Assignment] = []
     pending_anaphora: list[tuple[int, str]] = []  # short denials before any claim: they join the first
-    last_claim: Optional[int] = None
+    last_facet: Optional[int] = None
     for statement_id, content, stance in statements:
         terms = claim_terms(content)
         if len(terms) < MIN_CLAIM_TERMS:
-            if stance in ("deny", "decline") and last_claim is not None:
-                assignments.append(Assignment(statement_id, last_claim, SIDES[stance], 0.0))
+            if stance in ("deny", "decline") and last_facet is not None:
+                assignments.append(Assignment(statement_id, index.live(last_facet), SIDES[stance], 0.0, last_facet))
             elif stance in ("deny", "decline"):
                 pending_anaphora.append((statement_id, stance))
             continue
         index.observe(terms)
         found = index.best_claim(terms)
         if found is None:
-            claim_id, similarity = next_claim_id, 1.0
+            facet, similarity = next_claim_id, 1.0
             next_claim_id += 1
         else:
-            claim_id, similarity = found
-        index.add(claim_id, content, terms)
-        assignments.append(Assignment(statement_id, claim_id, side_of(stance, content, index.claims[claim_id].canonical),
-                                      round(similarity, 3)))
-        last_claim = claim_id
+            facet, similarity = found
+        index.add(facet, content, terms)
+        assignments.append(Assignment(statement_id, index.live(facet),
+                                      side_of(stance, content, index.claims[facet].canonical), round(similarity, 3),
+                                      facet))
+        last_facet = facet
         for anaphor_id, anaphor_stance in pending_anaphora:
-            assignments.append(Assignment(anaphor_id, claim_id, SIDES[anaphor_stance], 0.0))
+            assignments.append(Assignment(anaphor_id, index.live(facet), SIDES[anaphor_stance], 0.0, facet))
         pending_anaphora = []
     return assignments, next_claim_id

@@ -12,9 +12,10 @@ from dataclasses import asdict
 from typing import Iterable, TextIO
 from xml.sax.saxutils import escape
 
+from .reviews import RATINGS
+
 CSV_COLUMNS = ("id", "canonical", "status", "support_raw", "support_independent", "deny_raw", "deny_independent",
                "hedge_raw", "decline_raw", "statements", "first_seen", "last_activity")
-STATUS_RATINGS = {"denied": 1, "contested": 2, "unverified": 3, "corroborated": 4}
 
 
 def write_jsonl(pages: Iterable, out: TextIO) -> int:
@@ -78,21 +79,28 @@ def write_graphml(pages: Iterable, out: TextIO) -> int:
     return len(edges)
 
 
+def evidence_summary(summary) -> str:
+    return (f"The ledger's evidence, not a verdict: {summary.support_independent} independent supporting source(s) "
+            f"({summary.support_raw} statements), {summary.deny_independent} independent denying source(s) "
+            f"({summary.deny_raw} statements), {summary.hedge_raw} hedged, {summary.decline_raw} declining to "
+            f"confirm; status {summary.status}.")
+
+
 def claim_review(page) -> dict:
-    """A schema.org ClaimReview: the claim, where it appeared, and the ledger's status as the rating."""
-    summary = page.summary
+    """A schema.org ClaimReview of a claim a reviewer gave a verdict: the verdict is the rating, the
+    ledger's counts its description."""
+    summary, verdict = page.summary, page.verdicts[0]
     appearances = sorted({s.article_source for s in page.statements})
+    explanation = evidence_summary(summary) + (f" Reviewer's note: {verdict.note}" if verdict.note else "")
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "claimReviewed": summary.canonical,
-        "datePublished": summary.last_activity,
-        "author": {"@type": "Organization", "name": "claimledger"},
-        "reviewRating": {"@type": "Rating", "ratingValue": STATUS_RATINGS[summary.status], "bestRating": 4,
-                         "worstRating": 1, "alternateName": summary.status,
-                         "ratingExplanation": (f"{summary.support_independent} independent supporting source(s) "
-                                               f"({summary.support_raw} statements), {summary.deny_independent} "
-                                               f"independent denying source(s) ({summary.deny_raw} statements)")},
+        "datePublished": verdict.reviewed_on,
+        "author": {"@type": "Person", "name": verdict.reviewer},
+        "description": evidence_summary(summary),
+        "reviewRating": {"@type": "Rating", "ratingValue": verdict.rating_value, "bestRating": len(RATINGS),
+                         "worstRating": 1, "alternateName": verdict.rating, "ratingExplanation": explanation},
         "itemReviewed": {"@type": "Claim", "datePublished": summary.first_seen,
                          "appearance": [{"@type": "CreativeWork", "url": a} for a in appearances],
                          "author": [{"@type": "Thing", "name": n} for n in
@@ -102,7 +110,8 @@ def claim_review(page) -> dict:
 
 
 def write_claimreview(pages: Iterable, out: TextIO) -> int:
-    reviews = [claim_review(page) for page in pages]
+    """Only claims with a reviewer's verdict: the ledger does not rate claims by itself."""
+    reviews = [claim_review(page) for page in pages if page.verdicts]
     json.dump(reviews, out, ensure_ascii=False, indent=1)
     out.write("\n")
     return len(reviews)

@@ -14,7 +14,6 @@ Needs no GPU: on 2 CPU cores an epoch takes about ten minutes.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import re
 import sys

@@ -12,7 +12,9 @@ from ..ledger.article_stance import article_stances
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
+from ..ledger.reviews import Merge, Verdict
 from ..schema import speaks
+from . import reviews_sql
 from .database import ALL_ROWS, Database
 
 SIDES = tuple(SIDE_OF_STANCE.values())
@@ -22,15 +24,20 @@ def load_index(db: Database, index: Optional[ClaimIndex] = None, after_article: 
     """The claim index rebuilt from stored assignments (or ``index`` extended with those of articles
     after ``after_article``), and the next free claim id."""
     index = index or ClaimIndex()
-    rows = db.execute("SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s"
+    rows = db.execute("SELECT coalesce(cs.facet, cs.claim_id), s.content FROM claim_statements cs JOIN statements s"
                       " ON s.id = cs.statement_id WHERE cs.similarity > 0 AND s.article_id > ?"
                       " ORDER BY cs.statement_id", (after_article,))
-    for claim_id, content in rows:
+    for facet, content in rows:
         terms = claim_terms(content)
         index.observe(terms)
-        index.add(claim_id, content, terms)
+        index.add(facet, content, terms)
     next_id = (db.scalar("SELECT max(id) FROM claims") or 0) + 1
     return index, next_id
+
+
+def merged_claims(db: Database) -> dict[int, int]:
+    """Each merged claim and the live claim that took its statements."""
+    return dict(db.execute("SELECT id, merged_into FROM claims WHERE merged_into IS NOT NULL"))
 
 
 def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_id: int
@@ -45,10 +52,12 @@ def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_
     touched = {a.claim_id for a in assignments}
     db.executemany("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')"
                    " ON CONFLICT (id) DO NOTHING", [(claim_id,) for claim_id in sorted(touched)])
-    db.executemany("INSERT INTO claim_statements (statement_id, claim_id, side, similarity) VALUES (?, ?, ?, ?)"
-                   " ON CONFLICT (statement_id) DO UPDATE SET claim_id = excluded.claim_id, side = excluded.side,"
-                   " similarity = excluded.similarity", [(a.statement_id, a.claim_id, a.side, a.similarity) for a in assignments])
+    db.executemany("INSERT INTO claim_statements (statement_id, claim_id, side, similarity, facet)"
+                   " VALUES (?, ?, ?, ?, ?) ON CONFLICT (statement_id) DO UPDATE SET claim_id = excluded.claim_id,"
+                   " side = excluded.side, similarity = excluded.similarity, facet = excluded.facet",
+                   [(a.statement_id, a.claim_id, a.side, a.similarity, a.facet) for a in assignments])
     db.execute("UPDATE articles SET claims_assigned = 1 WHERE id = ?", (article_id,))
+    # A live claim's own facet carries its wording; merged-in facets do not rename it.
     db.executemany("UPDATE claims SET canonical = ? WHERE id = ?",
                      [(index.claims[c].canonical, c) for c in touched if c in index.claims])
     return touched, next_claim_id
@@ -200,9 +209,12 @@ class ArticleOnClaim:
 class ClaimPage:
     summary: ClaimSummary
     statements: list[ClaimStatement]
-    merged: dict[str, list[str]] = field(default_factory=dict)
+    merged: dict[str, list[str]] = field(default_factory=dict)  # per side, sources counted as one
     evidence: list[dict] = field(default_factory=list)
     articles: list[ArticleOnClaim] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)  # a reviewer's, the latest (current) first
+    merged_from: list[Merge] = field(default_factory=list)  # claims merged into this one
+    merged_into: Optional[int] = None  # the claim this one was merged into
 
 
 # Statements an entity said, as speaker or as origin of a relayed statement (parameters: the name twice).
@@ -248,7 +260,9 @@ def claim_page(db: Database, claim_id: int) -> Optional[ClaimPage]:
     articles = [ArticleOnClaim(*r) for r in db.execute(
         "SELECT a.id, a.title, a.source, a.outlet, a.published, ac.stance, ac.basis FROM article_claims ac"
         " JOIN articles a ON a.id = ac.article_id WHERE ac.claim_id = ? ORDER BY a.published NULLS FIRST, a.id", (claim_id,))]
-    return ClaimPage(ClaimSummary(*row), [s for s, _, _ in rows], merged, evidence, articles)
+    return ClaimPage(ClaimSummary(*row), [s for s, _, _ in rows], merged, evidence, articles,
+                     reviews_sql.verdicts_of(db, claim_id), reviews_sql.merges_into(db, claim_id),
+                     reviews_sql.merged_into(db, claim_id))
 
 
 @dataclass

@@ -11,14 +11,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Iterator, Optional, Sequence, Union
 
 from ..errors import LedgerError, one_line
 from ..ledger.claims import ClaimIndex
 from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
+from ..ledger.reviews import Merge, Verdict
 from ..schema import Article, Extraction, Statement
-from . import browse_sql, claims_sql, integrity
+from . import browse_sql, claims_sql, integrity, reviews_sql
 from .database import ALL_ROWS, Database, migrate
 
 DEFAULT_DB = "claimledger.db"
@@ -132,6 +133,7 @@ class Ledger:
                     "SELECT id, minhash, copy_of FROM articles WHERE id > ? ORDER BY id", (self._seen_article,)):
                 self._copies.add(article_id, from_blob(blob), copy_of)
             self._claims = claims_sql.load_index(self.db, self._claims[0], after_article=self._seen_article)
+        self._claims[0].merged_into = claims_sql.merged_claims(self.db)  # merges by other writers included
         self._seen_article = latest
 
     def assign_claims(self, article_id: int) -> None:
@@ -142,6 +144,22 @@ class Ledger:
         claims_sql.assign_article_stances(self.db, article_id)
         for claim_id in touched:
             claims_sql.refresh_claim(self.db, claim_id)
+
+    def record_verdict(self, verdict: Verdict) -> Verdict:
+        """Store a reviewer's verdict on a live claim (see ``ledger.reviews.new_verdict``)."""
+        with self.db.writing():
+            return reviews_sql.record_verdict(self.db, verdict)
+
+    def merge_claims(self, claim_ids: Sequence[int], into: int, reason: str, merged_by: str) -> list[Merge]:
+        """Merge claims into ``into``, recount all of them, and record why and by whom."""
+        try:
+            with self.db.writing():
+                merges = reviews_sql.merge_claims(self.db, claim_ids, into, reason, merged_by)
+                for claim_id in {into, *claim_ids}:
+                    claims_sql.refresh_claim(self.db, claim_id)
+        finally:
+            self._claims = None  # the claim index is rebuilt from the store, merged statements included
+        return merges
 
     def claims(self, **filters) -> list[claims_sql.ClaimSummary]:
         """Claims, most independently supported or denied first (filters: see claims_sql.list_claims)."""

@@ -69,6 +69,7 @@ claims = Table(
       for count in ("support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",
                     "decline_raw", "statements")),
     Column("first_seen", Text), Column("last_activity", Text),
+    Column("merged_into", Integer),  # set when a merge moved this claim's statements to another
     Index("claims_status", "status"),
     Index("claims_rank", "support_independent", "deny_independent"),
 )
@@ -80,6 +81,7 @@ claim_statements = Table(
     Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False),
     Column("side", Text, nullable=False),
     Column("similarity", Float, nullable=False),
+    Column("facet", Integer),  # the claim it first joined (a merge moves claim_id, never the facet)
     Index("claim_statements_claim", "claim_id"),
     # Covers "the claim of this statement", so PostgreSQL answers it from the index alone.
     Index("claim_statements_claim_of", "statement_id", "claim_id"),
@@ -93,6 +95,26 @@ article_claims = Table(
     Column("basis", Text, nullable=False),
     PrimaryKeyConstraint("article_id", "claim_id"),
     Index("article_claims_claim", "claim_id"),
+)
+
+verdicts = Table(
+    "verdicts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False),
+    *(Column(name, Text, nullable=False) for name in ("rating", "reviewer", "reviewed_on", "note")),
+    Column("recorded_at", Text, nullable=False, server_default=text("CURRENT_TIMESTAMP")),
+    Index("verdicts_claim", "claim_id"),
+)
+
+claim_merges = Table(
+    "claim_merges", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_id", Integer, ForeignKey("claims.id"), nullable=False),
+    Column("into_claim_id", Integer, ForeignKey("claims.id"), nullable=False),
+    *(Column(name, Text, nullable=False) for name in ("reason", "merged_by")),
+    Column("statements", Integer, nullable=False),
+    Column("merged_at", Text, nullable=False, server_default=text("CURRENT_TIMESTAMP")),
+    Index("claim_merges_into", "into_claim_id"),
 )
 
 # Child table, column, parent table: the references ``claimledger check`` verifies.

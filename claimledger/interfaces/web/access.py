@@ -1,16 +1,17 @@
 """How the web app reaches the ledger: many readers, one writer.
 
 Reads go through a read-only connection per server thread (the async endpoints all run on the event
-loop's; SQLite's WAL, like PostgreSQL, lets readers run beside the writer).  Ingest goes through a single ``Ledger`` behind a lock, and extraction, the slow part,
+loop's; SQLite's WAL, like PostgreSQL, lets readers run beside the writer).  Ingest, verdicts and merges go through a single ``Ledger`` behind a lock, and extraction, the slow part,
 runs before the lock is taken so readers and other uploads are not held up by it."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 from ...extraction.pipeline import extract_many
+from ...ledger.reviews import Merge, Verdict
 from ...schema import Article
 from ...store.database import Database
 from ...store.ledger import Ledger
@@ -41,6 +42,14 @@ class LedgerAccess:
         with self.write_lock:
             article_id = self.writer.add(article, extraction)
         return article_id, len(extraction.statements)
+
+    def record_verdict(self, verdict: Verdict) -> Verdict:
+        with self.write_lock:
+            return self.writer.record_verdict(verdict)
+
+    def merge_claims(self, claim_ids: Sequence[int], into: int, reason: str, merged_by: str) -> list[Merge]:
+        with self.write_lock:
+            return self.writer.merge_claims(claim_ids, into, reason, merged_by)
 
     def article_id_of(self, text: str) -> Optional[int]:
         with self.write_lock:

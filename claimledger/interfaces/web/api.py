@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from ...errors import ClaimledgerError
 from ...ingest.readers import DEFAULT_MAX_BYTES, check_article_text
 from ...ledger.independence import STATUSES
+from ...ledger.reviews import MAX_TEXT, RATINGS, new_verdict
 from ...schema import Article
 from ...store import browse_sql, claims_sql
 from .security import check_read, check_write
@@ -126,3 +127,37 @@ def store_article(request: Request, article: Article) -> dict:
     if article_id is None:
         return {"id": access.article_id_of(article.text), "duplicate": True, "statements": statement_count}
     return {"id": article_id, "duplicate": False, "statements": statement_count}
+
+
+class VerdictIn(BaseModel):
+    rating: str = Field(..., max_length=40, description=f"One of: {', '.join(RATINGS)}.")
+    reviewer: str = Field(..., max_length=MAX_TEXT, description="Who reviewed the claim.")
+    date: Optional[str] = Field(None, max_length=40, description="ISO date of the review (default: today).")
+    note: Optional[str] = Field(None, max_length=MAX_TEXT, description="The reviewer's explanation.")
+
+
+@router.post("/claims/{claim_id}/verdict", status_code=201, dependencies=[Depends(check_write)],
+             summary="Record a reviewer's verdict on a claim (needs the token); the latest is the claim's rating")
+def record_verdict(request: Request, body: VerdictIn, claim_id: int = CLAIM_ID) -> dict:
+    try:
+        verdict = new_verdict(claim_id, body.rating, body.reviewer, body.date, body.note)
+        return asdict(request.app.state.access.record_verdict(verdict))
+    except ClaimledgerError as error:
+        raise HTTPException(422, error.reason) from None
+
+
+class MergeIn(BaseModel):
+    claims: list[Annotated[int, Field(ge=0, le=MAX_ROW)]] = Field(..., min_length=1, max_length=1000,
+                                                                  description="Claims to merge.")
+    into: int = Field(..., ge=0, le=MAX_ROW, description="The claim that takes their statements.")
+    reason: str = Field(..., max_length=MAX_TEXT, description="Why: kept in the audit trail.")
+    by: str = Field(..., max_length=MAX_TEXT, description="Who merged them.")
+
+
+@router.post("/claims/merge", dependencies=[Depends(check_write)],
+             summary="Merge claims that state one proposition into one of them (needs the token)")
+def merge_claims(request: Request, body: MergeIn) -> list[dict]:
+    try:
+        return [asdict(m) for m in request.app.state.access.merge_claims(body.claims, body.into, body.reason, body.by)]
+    except ClaimledgerError as error:
+        raise HTTPException(422, error.reason) from None

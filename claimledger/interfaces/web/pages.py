@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from ...errors import ClaimledgerError
 from ...ingest.readers import DEFAULT_MAX_BYTES, read_html, read_text_file
 from ...ledger.independence import STATUSES
+from ...ledger.reviews import RATINGS, new_verdict
 from ...schema import Article
 from ...store import browse_sql, claims_sql
 from ...store.claims_sql import SIDES
@@ -59,8 +60,19 @@ async def board(request: Request, status: Optional[str] = None, entity: Optional
 async def claim(request: Request, claim_id: int = CLAIM_ID):
     found = or_404(claims_sql.claim_page(request.app.state.access.reader(), claim_id), f"claim {claim_id}")
     sides = {side: [s for s in found.statements if s.side == side] for side in SIDES}
-    return render(request, "claim.html", page=found, c=found.summary, sides=sides,
+    return render(request, "claim.html", page=found, c=found.summary, sides=sides, ratings=RATINGS,
                   charts={"timeline": timeline(found), "chains": chain_graph(found)})
+
+
+@router.post("/claims/{claim_id}/verdict", response_class=HTMLResponse)
+def record_verdict(request: Request, claim_id: int = CLAIM_ID, token: str = Form(""), rating: str = Form(""),
+                   reviewer: str = Form(""), day: str = Form("", alias="date"), note: str = Form("")):
+    check_write(request, token)
+    try:
+        request.app.state.access.record_verdict(new_verdict(claim_id, rating, reviewer, day or None, note))
+    except ClaimledgerError as error:
+        return render(request, "error.html", status_code=422, status="Verdict not recorded", detail=str(error))
+    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
 
 @router.get("/articles", response_class=HTMLResponse)

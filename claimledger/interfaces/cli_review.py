@@ -1,0 +1,48 @@
+"""``claimledger verdict`` and ``claimledger merge``: what a reviewer adds to the ledger by hand."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from ..errors import ClaimledgerError
+from ..ledger.reviews import RATINGS, new_verdict
+from .console import DB, fail_on_library_error, open_ledger, out
+
+app = typer.Typer()
+
+
+@app.command()
+def verdict(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger claims` lists it."),
+            rating: str = typer.Option(..., "--rating", help=f"One of: {', '.join(RATINGS)}."),
+            reviewer: str = typer.Option(..., "--reviewer", help="Who reviewed the claim."),
+            day: Optional[str] = typer.Option(None, "--date", help="ISO date of the review (default: today)."),
+            note: Optional[str] = typer.Option(None, "--note", help="The reviewer's explanation."),
+            db: str = DB) -> None:
+    """Record a reviewer's verdict on a claim; the latest verdict is the claim's rating (ClaimReview export)."""
+    with open_ledger(db) as store:
+        try:
+            recorded = store.record_verdict(new_verdict(claim_id, rating, reviewer, day, note))
+        except ClaimledgerError as error:
+            fail_on_library_error(error)
+    out.print(f"claim {claim_id}: verdict {recorded.rating} by {recorded.reviewer} on {recorded.reviewed_on}",
+              highlight=False)
+
+
+@app.command()
+def merge(claim_ids: List[int] = typer.Argument(..., help="Claims to merge (ids, as `claimledger claims` lists them)."),
+          into: int = typer.Option(..., "--into", help="The claim that takes their statements and keeps its id."),
+          reason: str = typer.Option(..., "--reason", help="Why they state one proposition: kept in the audit trail."),
+          by: str = typer.Option("command line", "--by", help="Who merged them, for the audit trail."),
+          db: str = DB) -> None:
+    """Merge claims that state one proposition: their statements and article stances move to one claim;
+    the merged claims keep their ids and point to it, and each merge is recorded with its reason."""
+    with open_ledger(db) as store:
+        try:
+            merges = store.merge_claims(claim_ids, into, reason, by)
+        except ClaimledgerError as error:
+            fail_on_library_error(error)
+    for m in merges:
+        out.print(f"claim {m.claim_id} merged into claim {m.into_claim_id} ({m.statements} statements moved)",
+                  highlight=False)
