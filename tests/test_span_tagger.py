@@ -10,8 +10,8 @@ from claimledger import load_model
 from claimledger.extraction.components import DEFAULT_CUE_THRESHOLD
 from claimledger.extraction.learned_attribution import link_spans
 from claimledger.extraction.pipeline import prepare
-from claimledger.ml.span_tagger import (LABELS, MAX_PIECES, WEIGHTS_DIR, RoleSpan, SpanTagger, paragraphs,
-                                        quantize_rows, spans_of, viterbi)
+from claimledger.ml.span_tagger import LABELS, MAX_PIECES, WEIGHTS_DIR, RoleSpan, SpanTagger, paragraphs, spans_of, viterbi
+from claimledger.ml.stored_weights import quantize_rows
 from claimledger.schema import Article
 
 

@@ -10,7 +10,7 @@ from claimledger.errors import MalformedDataset
 from claimledger.evaluation.stance import FncPair, fnc_claim_groups, held_out_groups, read_emergent
 from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.cli import app
-from claimledger.ledger.article_stance import article_stances
+from claimledger.ledger.article_stance import ClaimInArticle, article_stances, quoted_lean, stance_model
 from claimledger.stance import headline_stance_model
 from claimledger.stance.headline import cut_tree
 from claimledger.stance.text import TfidfSpace
@@ -51,11 +51,31 @@ def test_headline_stance_reads_denial_hedging_and_assertion():
     assert np.allclose(probabilities.sum(1), 1)
 
 
-def test_an_article_takes_a_side_only_through_a_headline_about_the_claim():
-    assert article_stances("North Korea denies sending troops to Russia, calls the reports fake", [CLAIM]) == [
-        ("against", "headline")]
-    assert article_stances("Weather turns cold in Seoul", [CLAIM]) == [("observing", "quotes only")]
-    assert article_stances(None, [CLAIM, "the envoy was summoned"]) == [("observing", "quotes only")] * 2
+REFUTING_BODY = "The story that North Korea sent troops to Russia is a hoax. It is false."
+REPORTING_BODY = ("South Korea's spy agency said on Friday that North Korea has sent troops to Russia. The agency said "
+                  "about 1,500 special forces had arrived in Vladivostok and more would follow.")
+
+
+def test_the_body_decides_an_article_s_stance_when_it_takes_a_side():
+    [refuting] = article_stances(REFUTING_BODY, [ClaimInArticle(CLAIM, ["support"], opened=False)], stance_model())
+    assert refuting == ("disagree", "body")
+    # A body that reports the claim only discusses it: the article leans with the agency it quotes.
+    [reporting] = article_stances(REPORTING_BODY, [ClaimInArticle(CLAIM, ["support"], opened=False)], stance_model())
+    assert reporting == ("agree", "quotes")
+
+
+def test_an_article_leans_with_its_quotes_on_a_claim_it_opened_or_only_discusses():
+    opened = [ClaimInArticle(CLAIM, ["deny", "deny", "support"], opened=True),
+              ClaimInArticle("The envoy was summoned to the ministry", ["hedge"], opened=True)]
+    assert article_stances(REFUTING_BODY, opened, stance_model()) == [("disagree", "quotes"), ("discuss", "quotes")]
+    unread = [ClaimInArticle(CLAIM, ["support"], opened=False)]
+    assert article_stances(REFUTING_BODY, unread, None) == [("agree", "quotes (stance model not installed)")]
+
+
+def test_quoted_lean_counts_support_against_denial():
+    assert quoted_lean(["support", "support", "deny"]) == "agree"
+    assert quoted_lean(["deny", "hedge"]) == "disagree"
+    assert quoted_lean(["support", "deny"]) == quoted_lean(["decline"]) == quoted_lean([]) == "discuss"
 
 
 def test_tfidf_space_rows_are_unit_length_and_ignore_stop_words():
@@ -142,8 +162,10 @@ def test_claim_pages_list_articles_with_their_own_stance(tmp_path, ledger_target
     with Ledger(ledger_target) as ledger:
         ingest_paths([tmp_path / "a.txt"], ledger)
         page = ledger.claim(ledger.claims()[0].id)
+    # The article opened the claim: it leans with its one statement, the envoy's denial.
     assert [(a.title, a.stance, a.basis) for a in page.articles] == [
-        ("North Korea denies sending troops to Russia, calls the reports fake", "against", "headline")]
+        ("North Korea denies sending troops to Russia, calls the reports fake", "disagree", "quotes")]
+    assert (page.summary.agree_articles, page.summary.disagree_articles, page.summary.discuss_articles) == (0, 1, 0)
 
 
 def test_eval_reads_short_rows_as_blank_fields(tmp_path):

@@ -82,7 +82,8 @@ def legacy_ledger(path: Path, format_version: int) -> None:
             "DROP INDEX claim_statements_claim_of;"
             "ALTER TABLE statements DROP COLUMN kind; ALTER TABLE statements DROP COLUMN nested;"  # added by 0002
             "DROP TABLE verdicts; DROP TABLE claim_merges; ALTER TABLE claims DROP COLUMN merged_into;"  # by 0003
-            "ALTER TABLE claim_statements DROP COLUMN facet;"
+            "ALTER TABLE claim_statements DROP COLUMN facet; ALTER TABLE claims DROP COLUMN agree_articles;"
+            "ALTER TABLE claims DROP COLUMN disagree_articles; ALTER TABLE claims DROP COLUMN discuss_articles;"
             "CREATE INDEX statements_speaker_nocase ON statements(speaker_entity COLLATE NOCASE);"
             "CREATE INDEX statements_origin_nocase ON statements(origin_speaker COLLATE NOCASE);"
             f"PRAGMA user_version = {format_version};")

@@ -186,7 +186,8 @@ def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger cl
     out.print(f"[bold]claim {c.id}[/bold]: {c.canonical}", highlight=False)
     out.print(f"status {c.status}; support {c.support_independent} independent / {c.support_raw} statements; "
               f"denial {c.deny_independent} / {c.deny_raw}; hedged {c.hedge_raw}; declined {c.decline_raw}; "
-              f"first seen {c.first_seen or '?'}, last activity {c.last_activity or '?'}", highlight=False)
+              f"first seen {c.first_seen or '?'}, last activity {c.last_activity or '?'}; articles: "
+              f"{c.agree_articles} agree, {c.disagree_articles} disagree, {c.discuss_articles} discuss", highlight=False)
     timeline = Table(title="timeline")
     for column in ("date", "side", "speaker", "affiliation", "source chain", "outlet / article", "content"):
         timeline.add_column(column, overflow="fold")
@@ -201,7 +202,7 @@ def claim(claim_id: int = typer.Argument(..., help="Claim id, as `claimledger cl
     for column in ("article", "published", "outlet / source", "title", "stance", "read from"):
         articles.add_column(column, overflow="fold")
     for a in page.articles:
-        articles.add_row(f"#{a.article_id}", a.published or "", a.outlet or Path(a.source).name, a.title or "",
+        articles.add_row(f"#{a.article_id}", a.published or "", a.outlet or Path(a.article_source).name, a.title or "",
                          a.stance, a.basis)
     out.print(articles)
     for side, reasons in page.merged.items():

@@ -1,29 +1,66 @@
-"""An article's own stance toward each claim it touches, apart from the stances of the people it
-quotes: for (it states the claim as fact), against (it disputes it), observing (it reports the
-claim without taking a side).
+"""An article's own stance toward each claim it touches, apart from the people it quotes: agree (it
+states the claim as true), disagree (it disputes it) or discuss (it reports the claim without taking a
+side), FNC-1's labels.
 
-The article's voice is read from its headline, with the headline stance model trained on Emergent
-(headline toward claim).  A headline that shares too few content words with the claim is about
-something else; the article then only relays its sources on this claim and is observing."""
+The body decides first: the article stance cross-encoder (``ml.article_stance``, trained on FNC-1)
+reads the claim against the article's passage on it.  When the body only discusses the claim, or the
+article is the one that opened it (its own words are the claim), the article leans the way its
+quoted statements on the claim lean: it passes on their support or denial.  Measured on the ledger of
+FNC-1's real articles (README, "Sides on real news"), this beats either part alone."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Sequence
 
-from ..stance import headline_stance_model
-from .claims import claim_terms
+from ..errors import TaggerUnavailable
 
-RELATED_MIN_SHARED_TERMS = 2
-BASIS_HEADLINE = "headline"
-BASIS_QUOTES = "quotes only"
+BASIS_BODY = "body"
+BASIS_QUOTES = "quotes"
+BASIS_QUOTES_ONLY = "quotes (stance model not installed)"
+LEAN_OF_SIDE = {"support": "agree", "deny": "disagree"}
 
 
-def article_stances(title: Optional[str], claim_texts: Sequence[str]) -> list[tuple[str, str]]:
-    """(stance, basis) toward each claim text, basis saying what the stance was read from."""
-    headline_terms = set(claim_terms(title or ""))
-    related = [i for i, text in enumerate(claim_texts)
-               if len(headline_terms & set(claim_terms(text))) >= RELATED_MIN_SHARED_TERMS]
-    found = {i: (stance, BASIS_HEADLINE) for i, stance in
-             zip(related, headline_stance_model().predict([title or ""] * len(related),
-                                                          [claim_texts[i] for i in related]))}
-    return [found.get(i, ("observing", BASIS_QUOTES)) for i in range(len(claim_texts))]
+@dataclass
+class ClaimInArticle:
+    canonical: str
+    sides: Sequence[str]  # the sides of the article's statements on the claim
+    opened: bool  # the article's statements are the claim's first
+
+
+@lru_cache(maxsize=1)
+def stance_model():
+    """The shipped cross-encoder, or None when torch or the encoder package is not installed."""
+    from ..ml.article_stance import ArticleStanceModel
+
+    try:
+        return ArticleStanceModel()
+    except TaggerUnavailable:
+        return None
+
+
+def quoted_lean(sides: Sequence[str]) -> str:
+    counts = Counter(LEAN_OF_SIDE.get(side, "discuss") for side in sides)
+    if counts["agree"] != counts["disagree"]:
+        return "agree" if counts["agree"] > counts["disagree"] else "disagree"
+    return "discuss"
+
+
+def article_stances(text: str, claims: Sequence[ClaimInArticle], model: Optional[object]) -> list[tuple[str, str]]:
+    """(stance, basis) toward each claim, basis saying what the stance was read from; ``model`` is
+    ``stance_model()`` (None: the quotes decide)."""
+    from ..ml.article_stance import LABELS
+
+    read = [i for i, claim in enumerate(claims) if not claim.opened] if model is not None else []
+    body = dict(zip(read, model.probabilities([claims[i].canonical for i in read], [text] * len(read)).argmax(1))
+                if read else [])
+    found = []
+    for i, claim in enumerate(claims):
+        label = LABELS[body[i]] if i in body else None
+        if label in ("agree", "disagree"):
+            found.append((label, BASIS_BODY))
+        else:
+            found.append((quoted_lean(claim.sides), BASIS_QUOTES if model is not None else BASIS_QUOTES_ONLY))
+    return found

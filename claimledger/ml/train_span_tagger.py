@@ -21,9 +21,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from .span_tagger import LABELS, ROLES, WEIGHTS_DIR, SpanTagger, build_model, load_transformers, paragraphs, save_weights
+from .span_tagger import (FROZEN, LABELS, ROLES, WEIGHTS_DIR, WEIGHTS_FILE, SpanTagger, build_model, for_training,
+                          paragraphs)
+from .stored_weights import save_weights
 
 TEXT_BOUND = re.compile(r"T\d+$")
 PRIORITY = {"cue": 0, "source": 1, "content": 2}
@@ -181,10 +181,7 @@ def main(argv=None) -> int:
 
     from ..extraction.pipeline import DEFAULT_MODEL
 
-    torch, transformers, encoder_dir = load_transformers()
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(args.threads)
-    rng = random.Random(args.seed)
+    torch, transformers, encoder_dir, rng = for_training(args.seed, args.threads)
     features = [f for f in args.features.split(",") if f]
     nlp = spacy.load(DEFAULT_MODEL) if features else spacy.blank("en")
     train, dev = read_split(args.data / "train", nlp, features), read_split(args.data / "dev", nlp, features)
@@ -252,10 +249,10 @@ def main(argv=None) -> int:
         "features": vocabulary, "train_paragraphs": len(train), "train_word_pieces": pieces,
         "history": history, "training_minutes": round((time.time() - started) / 60, 1),
     }
-    save_weights(model, args.out, meta)
+    save_weights(model, args.out, WEIGHTS_FILE, meta, keep=lambda name: name != FROZEN)
     shipped = SpanTagger(args.out, quantize=False)
     meta["dev_exact_f1_shipped_weights"] = dev_scores(shipped)
-    save_weights(model, args.out, meta)
+    save_weights(model, args.out, WEIGHTS_FILE, meta, keep=lambda name: name != FROZEN)
     print(f"weights written to {args.out}; dev exact F1 (shipped weights) {meta['dev_exact_f1_shipped_weights']}")
     return 0
 

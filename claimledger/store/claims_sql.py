@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from ..ledger.article_stance import article_stances
+from ..ledger.article_stance import ClaimInArticle, article_stances, stance_model
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
@@ -64,18 +64,22 @@ def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_
 
 
 def assign_article_stances(db: Database, article_id: int) -> None:
-    """The article's own stance toward each claim its statements joined, judged against the
-    content of its first statement on that claim."""
-    title = db.execute("SELECT title FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-    first_content: dict[int, str] = {}
-    for claim_id, content in db.execute(
-            "SELECT cs.claim_id, s.content FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+    """The article's own stance toward each claim its statements joined (``ledger.article_stance``)."""
+    text = db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+    sides: dict[int, list[str]] = {}
+    for claim_id, side in db.execute(
+            "SELECT cs.claim_id, cs.side FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
             " WHERE s.article_id = ? ORDER BY s.position", (article_id,)):
-        first_content.setdefault(claim_id, content)
-    judged = article_stances(title, list(first_content.values()))
+        sides.setdefault(claim_id, []).append(side)
+    claims = [ClaimInArticle(
+        db.scalar("SELECT canonical FROM claims WHERE id = ?", (claim_id,)), found,
+        not db.scalar("SELECT count(*) FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+                      " WHERE cs.claim_id = ? AND s.article_id < ?", (claim_id, article_id)))
+        for claim_id, found in sides.items()]
+    judged = article_stances(text, claims, stance_model())
     db.executemany("INSERT INTO article_claims (article_id, claim_id, stance, basis) VALUES (?, ?, ?, ?)"
                    " ON CONFLICT (article_id, claim_id) DO UPDATE SET stance = excluded.stance, basis = excluded.basis",
-                     [(article_id, claim_id, stance, basis) for claim_id, (stance, basis) in zip(first_content, judged)])
+                     [(article_id, claim_id, stance, basis) for claim_id, (stance, basis) in zip(sides, judged)])
     db.execute("UPDATE articles SET stances_assigned = 1 WHERE id = ?", (article_id,))
 
 
@@ -94,7 +98,9 @@ def members(db: Database, claim_id: int) -> list[tuple[Member, Optional[str]]]:
 
 
 COUNTED_COLUMNS = ("status", "support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",
-                   "decline_raw", "statements", "first_seen", "last_activity")
+                   "decline_raw", "statements", "first_seen", "last_activity", "agree_articles",
+                   "disagree_articles", "discuss_articles")
+ARTICLE_STANCES = ("agree", "disagree", "discuss")
 
 
 def claim_figures(db: Database, claim_id: int) -> dict[str, object]:
@@ -102,7 +108,9 @@ def claim_figures(db: Database, claim_id: int) -> dict[str, object]:
     found = members(db, claim_id)
     counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
     dates = sorted(d for _, d in found if d)
-    return {"status": claim_status(counts["support"].independent, counts["deny"].raw),
+    articles = dict(db.execute("SELECT stance, count(*) FROM article_claims WHERE claim_id = ? GROUP BY stance",
+                               (claim_id,)).fetchall())
+    return {**{f"{stance}_articles": articles.get(stance, 0) for stance in ARTICLE_STANCES},"status": claim_status(counts["support"].independent, counts["deny"].raw),
             "support_raw": counts["support"].raw, "support_independent": counts["support"].independent,
             "deny_raw": counts["deny"].raw, "deny_independent": counts["deny"].independent,
             "hedge_raw": counts["hedge"].raw, "decline_raw": counts["decline"].raw, "statements": len(found),
@@ -130,10 +138,14 @@ class ClaimSummary:
     statements: int
     first_seen: Optional[str]
     last_activity: Optional[str]
+    agree_articles: int  # articles whose own stance toward the claim is agree (ledger.article_stance)
+    disagree_articles: int
+    discuss_articles: int
 
 
 SUMMARY_COLUMNS = ("id, canonical, status, support_raw, support_independent, deny_raw, deny_independent,"
-                   " hedge_raw, decline_raw, statements, first_seen, last_activity")
+                   " hedge_raw, decline_raw, statements, first_seen, last_activity, agree_articles,"
+                   " disagree_articles, discuss_articles")
 
 
 def claims_of(statement_ids: str) -> str:
@@ -194,11 +206,11 @@ class ClaimStatement:
 
 @dataclass
 class ArticleOnClaim:
-    """An article that touches a claim, with its own stance (for / against / observing)."""
+    """An article that touches a claim, with its own stance (agree / disagree / discuss) and its basis."""
 
     article_id: int
     title: Optional[str]
-    source: str
+    article_source: str
     outlet: Optional[str]
     published: Optional[str]
     stance: str

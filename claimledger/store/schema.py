@@ -67,7 +67,7 @@ claims = Table(
     Column("status", Text, nullable=False),
     *(Column(count, Integer, nullable=False, server_default=text("0"))
       for count in ("support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",
-                    "decline_raw", "statements")),
+                    "decline_raw", "statements", "agree_articles", "disagree_articles", "discuss_articles")),
     Column("first_seen", Text), Column("last_activity", Text),
     Column("merged_into", Integer),  # set when a merge moved this claim's statements to another
     Index("claims_status", "status"),

@@ -1,8 +1,9 @@
-"""Reviews: a reviewer's verdicts on claims (``verdicts``), and claims merged by hand or by
+"""Reviews and article stances: a reviewer's verdicts on claims (``verdicts``), and claims merged by hand or by
 re-clustering, with the audit trail of each merge (``claim_merges``; ``claims.merged_into`` points
 a merged claim at the one that took its statements, so its id keeps leading somewhere;
 ``claim_statements.facet`` keeps the claim a statement first joined, so a merged wording goes on
-matching new statements; empty for statements stored before, whose facet is their claim).
+matching new statements; empty for statements stored before, whose facet is their claim).  Articles'
+own stances take FNC-1's labels (agree / disagree / discuss), counted per claim.
 
 Revision ID: 0003
 Revises: 0002
@@ -17,11 +18,21 @@ branch_labels = None
 depends_on = None
 
 
+ARTICLE_COUNTS = ("agree_articles", "disagree_articles", "discuss_articles")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("claims") as batch:
-        batch.add_column(sa.Column("merged_into", sa.Integer))
-    with op.batch_alter_table("claim_statements") as batch:
-        batch.add_column(sa.Column("facet", sa.Integer))
+    # Articles' own stances take FNC-1's labels.
+    op.execute("UPDATE article_claims SET stance = CASE stance WHEN 'for' THEN 'agree' WHEN 'against' THEN 'disagree'"
+               " WHEN 'observing' THEN 'discuss' ELSE stance END")
+    # Plain ADD COLUMN on both engines (a batch table copy trips over the columns' shared defaults).
+    op.add_column("claims", sa.Column("merged_into", sa.Integer))
+    for name in ARTICLE_COUNTS:
+        op.add_column("claims", sa.Column(name, sa.Integer, nullable=False, server_default=sa.text("0")))
+    op.add_column("claim_statements", sa.Column("facet", sa.Integer))
+    for name in ARTICLE_COUNTS:
+        op.execute(f"UPDATE claims SET {name} = (SELECT count(*) FROM article_claims ac WHERE ac.claim_id = claims.id"
+                   f" AND ac.stance = '{name.split('_')[0]}')")
     op.create_table(
         "verdicts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -46,4 +57,8 @@ def downgrade() -> None:
     with op.batch_alter_table("claim_statements") as batch:
         batch.drop_column("facet")
     with op.batch_alter_table("claims") as batch:
+        for name in ARTICLE_COUNTS:
+            batch.drop_column(name)
         batch.drop_column("merged_into")
+    op.execute("UPDATE article_claims SET stance = CASE stance WHEN 'agree' THEN 'for' WHEN 'disagree' THEN 'against'"
+               " WHEN 'discuss' THEN 'observing' ELSE stance END")
