@@ -10,7 +10,6 @@ changed (int8 rows, see ``stored_weights``).  Trained by ``train_article_stance.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Optional, Sequence
@@ -77,7 +76,6 @@ class ArticleStanceModel:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # torch.ao's deprecation notice, on every load
                     torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
-            self.meta = json.loads((directory / "meta.json").read_text())
         self.model = model.eval()
 
     def piece_ids(self, claims: Sequence[str], passages: Sequence[str]) -> list[list[int]]:

@@ -71,11 +71,14 @@ def assign_article_stances(db: Database, article_id: int) -> None:
             "SELECT cs.claim_id, cs.side FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
             " WHERE s.article_id = ? ORDER BY s.position", (article_id,)):
         sides.setdefault(claim_id, []).append(side)
-    claims = [ClaimInArticle(
-        db.scalar("SELECT canonical FROM claims WHERE id = ?", (claim_id,)), found,
-        not db.scalar("SELECT count(*) FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
-                      " WHERE cs.claim_id = ? AND s.article_id < ?", (claim_id, article_id)))
-        for claim_id, found in sides.items()]
+    claims = []
+    for claim_id, found in sides.items():
+        # EXISTS stops at the first earlier member: hot claims hold thousands.
+        canonical, joined = db.execute(
+            "SELECT canonical, EXISTS (SELECT 1 FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+            " WHERE cs.claim_id = c.id AND s.article_id < ?) FROM claims c WHERE c.id = ?",
+            (article_id, claim_id)).fetchone()
+        claims.append(ClaimInArticle(canonical, found, opened=not joined))
     judged = article_stances(text, claims, stance_model())
     db.executemany("INSERT INTO article_claims (article_id, claim_id, stance, basis) VALUES (?, ?, ?, ?)"
                    " ON CONFLICT (article_id, claim_id) DO UPDATE SET stance = excluded.stance, basis = excluded.basis",

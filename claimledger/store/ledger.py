@@ -60,6 +60,7 @@ class Ledger:
         self._copies: Optional[CopyIndex] = None
         self._claims: Optional[tuple[ClaimIndex, int]] = None
         self._seen_article = 0  # the newest article the in-memory indexes include
+        self._seen_merge = -1  # the newest claim merge the claim index's map includes
 
     def close(self) -> None:
         self.db.close()
@@ -128,12 +129,16 @@ class Ledger:
                 self.db.execute("UPDATE articles SET minhash = ? WHERE id = ?", (to_blob(signature(text)), article_id))
             self._copies = CopyIndex(self.db.execute("SELECT id, minhash, copy_of FROM articles ORDER BY id"))
             self._claims = claims_sql.load_index(self.db)
+            self._seen_merge = -1  # a new index starts without the merge map
         elif latest != self._seen_article:
             for article_id, blob, copy_of in self.db.execute(
                     "SELECT id, minhash, copy_of FROM articles WHERE id > ? ORDER BY id", (self._seen_article,)):
                 self._copies.add(article_id, from_blob(blob), copy_of)
             self._claims = claims_sql.load_index(self.db, self._claims[0], after_article=self._seen_article)
-        self._claims[0].merged_into = claims_sql.merged_claims(self.db)  # merges by other writers included
+        merges = self.db.scalar("SELECT max(id) FROM claim_merges") or 0
+        if merges != self._seen_merge:  # merges by any writer: re-read the map only when one happened
+            self._claims[0].merged_into = claims_sql.merged_claims(self.db)
+            self._seen_merge = merges
         self._seen_article = latest
 
     def assign_claims(self, article_id: int) -> None:
