@@ -159,3 +159,15 @@ class InvalidReview(ClaimledgerError):
     """A verdict or a merge of claims cannot be recorded: an unknown claim or rating, a missing reviewer."""
 
     code, template = "E021", "cannot record: {problem}"
+
+
+class InvalidWatch(ClaimledgerError):
+    """A watched source or an alert rule cannot be added: a malformed URL, a missing folder, an unknown rule kind."""
+
+    code, template = "E022", "cannot watch: {problem}"
+
+
+class DeliveryFailed(ClaimledgerError):
+    """A webhook did not accept an alert (it is sent again on the next round)."""
+
+    code, template = "E023", "webhook delivery failed: {problem}"

@@ -81,6 +81,7 @@ def legacy_ledger(path: Path, format_version: int) -> None:
             "DROP TABLE alembic_version; DROP INDEX statements_speaker_lower; DROP INDEX statements_origin_lower;"
             "DROP INDEX claim_statements_claim_of;"
             "ALTER TABLE statements DROP COLUMN kind; ALTER TABLE statements DROP COLUMN nested;"  # added by 0002
+            "DROP TABLE webhook_cursors; DROP TABLE alerts; DROP TABLE alert_rules; DROP TABLE watch_sources;"  # by 0004
             "DROP TABLE verdicts; DROP TABLE claim_merges; ALTER TABLE claims DROP COLUMN merged_into;"  # by 0003
             "ALTER TABLE claim_statements DROP COLUMN facet; ALTER TABLE claims DROP COLUMN agree_articles;"
             "ALTER TABLE claims DROP COLUMN disagree_articles; ALTER TABLE claims DROP COLUMN discuss_articles;"
@@ -98,8 +99,8 @@ def test_a_ledger_from_before_alembic_is_adopted(tmp_path):
     assert snapshot(path) == before
     with sqlite3.connect(path) as conn:
         indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        # stamped 0001 (the legacy format), then upgraded: 0002 added the statement kinds, 0003 the reviews
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+        # stamped 0001 (the legacy format), then upgraded: 0002 statement kinds, 0003 reviews, 0004 watching
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004"
         assert {row[1] for row in conn.execute("PRAGMA table_info(statements)")} >= {"kind", "nested"}
     assert {"statements_speaker_lower", "statements_origin_lower"} <= indexes
     assert not {"statements_speaker_nocase", "statements_origin_nocase"} & indexes

@@ -33,10 +33,16 @@ def extract_paths(paths: Iterable[Union[str, Path]], model: Optional[str] = None
     """Stream the inputs' outcomes: (article, extraction) for each article extracted, the
     error for each input that failed, and the bare Article for each one ``skip`` turned away.
     Extraction runs in ``workers`` processes; the outcomes keep the input order."""
+    return extract_articles(read_paths(paths, max_bytes), model, skip, workers)
+
+
+def extract_articles(items: Iterable[Union[Article, ClaimledgerError]], model: Optional[str] = None,
+                     skip: Optional[Callable[[Article], bool]] = None, workers: int = 1) -> Iterator[Extracted]:
+    """``extract_paths`` over articles already read (errors among them pass through in order)."""
     held: list[Union[ClaimledgerError, Article]] = []
 
     def to_extract() -> Iterator[Article]:
-        for item in read_paths(paths, max_bytes):
+        for item in items:
             if isinstance(item, ClaimledgerError) or (skip is not None and skip(item)):
                 held.append(item)
             else:
@@ -78,10 +84,16 @@ def store_outcomes(items: Iterable, ledger: Ledger, on_item: Optional[Callable] 
     return summary
 
 
+def ingest_articles(items: Iterable[Union[Article, ClaimledgerError]], ledger: Ledger, model: Optional[str] = None,
+                    on_item: Optional[Callable[[Extracted], None]] = None, workers: int = 1) -> IngestSummary:
+    """``ingest_paths`` over articles already read (a watched feed's entries)."""
+    return store_outcomes(extract_articles(items, model, skip=lambda article: ledger.has_article(article.text),
+                                           workers=workers), ledger, on_item)
+
+
 def ingest_paths(paths: Iterable[Union[str, Path]], ledger: Ledger, model: Optional[str] = None,
                  max_bytes: int = DEFAULT_MAX_BYTES,
                  on_item: Optional[Callable[[Extracted], None]] = None, workers: int = 1) -> IngestSummary:
     """Extract and store every article, in input order; texts already in the ledger are skipped
     before extraction, so an interrupted ingest resumes where it stopped."""
-    return store_outcomes(extract_paths(paths, model, max_bytes, skip=lambda article: ledger.has_article(article.text),
-                                        workers=workers), ledger, on_item)
+    return ingest_articles(read_paths(paths, max_bytes), ledger, model, on_item, workers)

@@ -8,9 +8,10 @@ line and go on with the rest.
 from __future__ import annotations
 
 import codecs
+import http.client
 import json
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Any, Iterable, Iterator, Optional, Union
 
 from ..errors import (BinaryInput, ClaimledgerError, EmptyInput, FetchFailed, InputTooLarge, InvalidEncoding,
                       MalformedRecord, NoArticleText, UnknownFormat, UnreadableInput)
@@ -148,30 +149,49 @@ def input_format(path: Path) -> str:
     return suffix
 
 
+USER_AGENT = "claimledger/0.1.0 (claim ledger of news reports)"  # names us to the sites we poll
+
+
 def fetch(url: str, max_bytes: int) -> tuple[bytes, str]:
     """The body and content type at a URL, cut off past the size limit (x10 for markup)."""
+    _status, body, headers = fetch_response(url, max_bytes)
+    return body, headers.get("Content-Type", "").lower()
+
+
+def fetch_response(url: str, max_bytes: int, headers: Optional[dict] = None, timeout: float = FETCH_TIMEOUT_S
+                   ) -> tuple[int, bytes, Any]:
+    """(status, body, response headers) at a URL, redirects followed; 304 Not Modified comes back
+    with an empty body, any other HTTP error raises."""
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, headers={"User-Agent": "claimledger"})
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(max_bytes * 10 + 1)
-            content_type = response.headers.get("Content-Type", "")
+            status, response_headers = response.status, response.headers
     except urllib.error.HTTPError as exc:
+        if exc.code == 304:
+            return 304, b"", exc.headers
         raise FetchFailed(url, problem=f"HTTP {exc.code} {exc.reason}") from None
-    except (OSError, ValueError) as exc:
-        raise FetchFailed(url, problem=str(getattr(exc, "reason", exc))[:200]) from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        problem = str(getattr(exc, "reason", exc)) or type(exc).__name__
+        raise FetchFailed(url, problem=problem[:200]) from None
     if len(body) > max_bytes * 10:
         raise InputTooLarge(url, size=len(body), limit=max_bytes * 10)
-    return body, content_type.lower()
+    return status, body, response_headers
 
 
 def read_url(url: str, max_bytes: int) -> Iterator[ReadResult]:
     """A feed or an HTML page at a URL, told apart by content type or by its first bytes."""
+    body, content_type = fetch(url, max_bytes)
+    yield from read_response(body, content_type, url, max_bytes)
+
+
+def read_response(body: bytes, content_type: str, url: str, max_bytes: int) -> Iterator[ReadResult]:
+    """The articles of a fetched feed or page."""
     from .feeds import read_feed
 
-    body, content_type = fetch(url, max_bytes)
     start = body[:512].lstrip().lower()
     if "xml" in content_type or "rss" in content_type or start.startswith((b"<?xml", b"<rss", b"<feed")):
         yield from read_feed(body, url, max_bytes)

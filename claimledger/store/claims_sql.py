@@ -113,7 +113,8 @@ def claim_figures(db: Database, claim_id: int) -> dict[str, object]:
     dates = sorted(d for _, d in found if d)
     articles = dict(db.execute("SELECT stance, count(*) FROM article_claims WHERE claim_id = ? GROUP BY stance",
                                (claim_id,)).fetchall())
-    return {**{f"{stance}_articles": articles.get(stance, 0) for stance in ARTICLE_STANCES},"status": claim_status(counts["support"].independent, counts["deny"].raw),
+    return {**{f"{stance}_articles": articles.get(stance, 0) for stance in ARTICLE_STANCES},
+            "status": claim_status(counts["support"].independent, counts["deny"].raw),
             "support_raw": counts["support"].raw, "support_independent": counts["support"].independent,
             "deny_raw": counts["deny"].raw, "deny_independent": counts["deny"].independent,
             "hedge_raw": counts["hedge"].raw, "decline_raw": counts["decline"].raw, "statements": len(found),

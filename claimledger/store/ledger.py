@@ -19,7 +19,9 @@ from ..ledger.independence import origins
 from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
 from ..ledger.reviews import Merge, Verdict
 from ..schema import Article, Extraction, Statement
-from . import browse_sql, claims_sql, integrity, reviews_sql
+from ..watch.rules import Alert, AlertRule
+from ..watch.sources import Poll, WatchSource
+from . import alerts_sql, browse_sql, claims_sql, integrity, reviews_sql, watch_sql
 from .database import ALL_ROWS, Database, migrate
 
 DEFAULT_DB = "claimledger.db"
@@ -147,8 +149,12 @@ class Ledger:
         touched, next_id = claims_sql.assign_article(self.db, index, next_id, article_id)
         self._claims = (index, next_id)
         claims_sql.assign_article_stances(self.db, article_id)
+        rules = alerts_sql.active_rules(self.db)
+        before = alerts_sql.claim_states(self.db, touched) if rules else {}
         for claim_id in touched:
             claims_sql.refresh_claim(self.db, claim_id)
+        if rules:  # in this transaction: the article and the alerts it causes are stored together
+            alerts_sql.fire(self.db, article_id, rules, before)
 
     def record_verdict(self, verdict: Verdict) -> Verdict:
         """Store a reviewer's verdict on a live claim (see ``ledger.reviews.new_verdict``)."""
@@ -165,6 +171,62 @@ class Ledger:
         finally:
             self._claims = None  # the claim index is rebuilt from the store, merged statements included
         return merges
+
+    def watch(self, target: str, interval_s: int) -> WatchSource:
+        """Add a source to the watchlist (see ``watch.sources.checked_target``)."""
+        with self.db.writing():
+            return watch_sql.add_source(self.db, target, interval_s)
+
+    def unwatch(self, source_id: int) -> WatchSource:
+        with self.db.writing():
+            return watch_sql.remove_source(self.db, source_id)
+
+    def watched(self, due_by: Optional[str] = None) -> list[WatchSource]:
+        """The watchlist (or the sources due by an ISO time), oldest first."""
+        return watch_sql.sources(self.db, due_by)
+
+    def watched_source_id(self, target: str) -> Optional[int]:
+        return watch_sql.source_id_of(self.db, target)
+
+    def next_poll_due(self) -> Optional[str]:
+        return watch_sql.next_due(self.db)
+
+    def record_poll(self, source_id: int, poll: Poll, added: int, next_poll_at: str) -> None:
+        with self.db.writing():
+            watch_sql.record_success(self.db, source_id, poll, added, next_poll_at)
+
+    def record_poll_failure(self, source_id: int, error: str, next_poll_at: str) -> int:
+        """Count a failed poll; returns the failures in a row."""
+        with self.db.writing():
+            return watch_sql.record_failure(self.db, source_id, error, next_poll_at)
+
+    def add_alert_rule(self, rule: AlertRule) -> AlertRule:
+        """Store a rule (see ``watch.rules.new_rule``); it judges the articles stored from now on."""
+        with self.db.writing():
+            return alerts_sql.add_rule(self.db, rule)
+
+    def remove_alert_rule(self, rule_id: int) -> None:
+        with self.db.writing():
+            alerts_sql.remove_rule(self.db, rule_id)
+
+    def alert_rules(self) -> list[AlertRule]:
+        return alerts_sql.active_rules(self.db)
+
+    def alerts(self, **filters) -> list[Alert]:
+        """Fired alerts, newest first (filters: see alerts_sql.alerts)."""
+        return alerts_sql.alerts(self.db, **filters)
+
+    def latest_alert_id(self) -> int:
+        return alerts_sql.latest_alert_id(self.db)
+
+    def webhook_cursor(self, url: str) -> int:
+        """The last alert id delivered to the webhook at ``url``."""
+        with self.db.writing():
+            return alerts_sql.webhook_cursor(self.db, url)
+
+    def record_delivery(self, url: str, delivered_through: int, error: Optional[str] = None) -> None:
+        with self.db.writing():
+            alerts_sql.record_delivery(self.db, url, delivered_through, error)
 
     def claims(self, **filters) -> list[claims_sql.ClaimSummary]:
         """Claims, most independently supported or denied first (filters: see claims_sql.list_claims)."""

@@ -117,6 +117,52 @@ claim_merges = Table(
     Index("claim_merges_into", "into_claim_id"),
 )
 
+watch_sources = Table(
+    "watch_sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target", Text, nullable=False, unique=True),  # a feed or page URL, a folder or a file
+    Column("interval_s", Integer, nullable=False),
+    Column("added_at", Text, nullable=False),
+    # What the last successful poll saw: HTTP validators, or each file's modification time and size.
+    Column("etag", Text), Column("last_modified", Text), Column("files", Text),
+    Column("last_polled_at", Text), Column("last_success_at", Text),
+    Column("last_error", Text), Column("last_error_at", Text),
+    Column("failures", Integer, nullable=False, server_default=text("0")),  # in a row, for the backoff
+    Column("next_poll_at", Text, nullable=False),
+    Column("articles_added", Integer, nullable=False, server_default=text("0")),
+)
+
+alert_rules = Table(
+    "alert_rules", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("claim_id", Integer, ForeignKey("claims.id")),  # rules on one claim; NULL: on every claim
+    Column("threshold", Integer),  # independent supporters, for the support rule
+    Column("value", Text),  # the entity, phrase or evidence kind watched
+    Column("created_at", Text, nullable=False),
+    Column("removed_at", Text),  # removed rules stay, so their alerts keep saying what fired them
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True),  # stable: webhook receivers deduplicate by it
+    Column("rule_id", Integer, ForeignKey("alert_rules.id"), nullable=False),
+    Column("event", Text, nullable=False),  # what happened, as a key: a rule fires once per event
+    Column("message", Text, nullable=False),
+    Column("claim_id", Integer, ForeignKey("claims.id")),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE")),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("fired_at", Text, nullable=False),
+    UniqueConstraint("rule_id", "event"),
+)
+
+webhook_cursors = Table(
+    "webhook_cursors", metadata,
+    Column("url", Text, primary_key=True),
+    Column("delivered_through", Integer, nullable=False),  # the last alert id the receiver acknowledged
+    Column("last_error", Text),
+)
+
 # Child table, column, parent table: the references ``claimledger check`` verifies.
 REFERENCES = tuple((table.name, fk.parent.name, fk.column.table.name)
                    for table in metadata.sorted_tables for fk in table.foreign_keys)

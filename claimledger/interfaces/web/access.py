@@ -1,8 +1,9 @@
 """How the web app reaches the ledger: many readers, one writer.
 
 Reads go through a read-only connection per server thread (the async endpoints all run on the event
-loop's; SQLite's WAL, like PostgreSQL, lets readers run beside the writer).  Ingest, verdicts and merges go through a single ``Ledger`` behind a lock, and extraction, the slow part,
-runs before the lock is taken so readers and other uploads are not held up by it."""
+loop's; SQLite's WAL, like PostgreSQL, lets readers run beside the writer).  Ingest, verdicts, merges,
+the watchlist and alert rules go through a single ``Ledger`` behind a lock, and extraction, the slow
+part, runs before the lock is taken so readers and other uploads are not held up by it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from ...ledger.reviews import Merge, Verdict
 from ...schema import Article
 from ...store.database import Database
 from ...store.ledger import Ledger
+from ...watch.rules import AlertRule
+from ...watch.sources import WatchSource
 
 
 class LedgerAccess:
@@ -50,6 +53,22 @@ class LedgerAccess:
     def merge_claims(self, claim_ids: Sequence[int], into: int, reason: str, merged_by: str) -> list[Merge]:
         with self.write_lock:
             return self.writer.merge_claims(claim_ids, into, reason, merged_by)
+
+    def watch(self, target: str, interval_s: int) -> WatchSource:
+        with self.write_lock:
+            return self.writer.watch(target, interval_s)
+
+    def unwatch(self, source_id: int) -> WatchSource:
+        with self.write_lock:
+            return self.writer.unwatch(source_id)
+
+    def add_alert_rule(self, rule: AlertRule) -> AlertRule:
+        with self.write_lock:
+            return self.writer.add_alert_rule(rule)
+
+    def remove_alert_rule(self, rule_id: int) -> None:
+        with self.write_lock:
+            self.writer.remove_alert_rule(rule_id)
 
     def article_id_of(self, text: str) -> Optional[int]:
         with self.write_lock:

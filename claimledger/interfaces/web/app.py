@@ -39,7 +39,7 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, reads_need_tok
                allowed_hosts: Optional[frozenset[str]] = None) -> FastAPI:
     """The app over the ledger at ``db``; writing needs ``token`` (a random one when not given);
     with ``allowed_hosts``, requests naming any other Host are refused."""
-    from . import api, pages
+    from . import api, pages, watching
 
     access = LedgerAccess(db, model)
 
@@ -56,6 +56,8 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, reads_need_tok
     app.state.reads_need_token = reads_need_token
     app.add_middleware(GuardMiddleware, max_body=max_body, allowed_hosts=allowed_hosts)
     app.include_router(api.router)
+    app.include_router(watching.api_router)
+    app.include_router(watching.page_router)
     app.include_router(pages.router)
     bundle = plotly_bundle()
     app.state.plotly_style_guards = plotly_style_guards(bundle)
