@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from claimledger import extract
-from claimledger.ledger.claims import canonical_text, side_of
+from claimledger.ledger.claims import ClaimIndex, claim_terms, side_of
+from claimledger.ledger.wording import proposition, reads_badly
 from claimledger.ledger.export import WRITERS
 from claimledger.ledger.independence import Member, claim_status, count_side, speaker_key
 from claimledger.schema import Article
@@ -125,9 +126,45 @@ def test_side_of(stance, content, canonical, side):
     assert side_of(stance, content, canonical) == side
 
 
-def test_canonical_text():
-    assert canonical_text('that "North Korea never acknowledges such acts,"') == "North Korea never acknowledges such acts"
-    assert canonical_text("“evidence” of troops") == "“evidence” of troops"
+@pytest.mark.parametrize("content, wording", [
+    ('that "North Korea never acknowledges such acts,"', "North Korea never acknowledges such acts"),
+    ("“evidence” of troops", "“Evidence” of troops"),
+    ("some of them “are likely to have been deployed” to combat areas, the agency said",
+     "Some of them “are likely to have been deployed” to combat areas"),
+    ("troops may have moved to the front lines, South Korea’s spy agency said on Wednesday, as Seoul weighed its "
+     "options", "Troops may have moved to the front lines"),
+    ("the deployment posed a threat, according to a readout released by the presidential office",
+     "The deployment posed a threat"),
+    ('Pyongyang, he said, should "stop hiding behind words."', 'Pyongyang should "stop hiding behind words."'),
+    ('"North Korea never acknowledges such acts," the official said. "They will deny it anyway."',
+     "North Korea never acknowledges such acts. They will deny it anyway."),
+    ('"If they are there to fight," he said, "that is a very serious issue."',
+     "If they are there to fight, that is a very serious issue."),
+    ("Has decided to send 12,000 troops to Russia, South Korea's National Intelligence Service (NIS",
+     "Has decided to send 12,000 troops to Russia"),
+    ('A second transfer was expected "soon,"', 'A second transfer was expected "soon"'),
+    ("2024-11-04 BRATOVA: Fish were found dead along a side channel", "Fish were found dead along a side channel"),
+    ("SEOUL — South Korea summoned the Russian ambassador", "South Korea summoned the Russian ambassador"),
+    ("The National Intelligence Service (NIS) said the figure was up from 1,500", "The figure was up from 1,500"),
+    ("The man who said no was arrested", "The man who said no was arrested"),
+    ("North Korea said it had no plans", "North Korea said it had no plans"),
+    ("The workers’ union said nothing about Korea’s troops", "The workers’ union said nothing about Korea’s troops"),
+])
+def test_a_claim_is_worded_as_a_proposition_without_the_report_around_it(content, wording):
+    assert proposition(content) == wording
+
+
+def test_a_claim_is_named_by_the_member_that_reads_best_alone():
+    assert reads_badly("It had seen the troops") == reads_badly("has decided to send troops") == 0.5
+    assert reads_badly("to send troops, the Service (NIS") > reads_badly("North Korea sent troops") == 0.0
+    index = ClaimIndex()
+    members = ["has decided to send 12,000 special forces troops to Russia, the spy agency said",
+               "North Korea has sent 12,000 special forces troops to Russia, the spy agency said"]
+    for content in members:
+        terms = claim_terms(content)
+        index.observe(terms)
+        index.add(1, content, terms)
+    assert index.claims[1].canonical == "North Korea has sent 12,000 special forces troops to Russia"
 
 
 def test_speaker_keys_and_status():

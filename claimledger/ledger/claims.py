@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Optional
 
-from ..extraction.spans import CLOSE_QUOTES, OPEN_QUOTES, QUOTES
 from ..lexicon import NEGATIONS
+from .wording import proposition, reads_badly
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 JOIN_THRESHOLD = 0.2  # chosen on half of Emergent's claims (ARI 0.698), 0.719 on the other half
@@ -30,7 +30,6 @@ MAX_CANDIDATES = 30
 MIN_CLAIM_TERMS = 3  # contents with fewer content words ("it", "the accusations") state no proposition
 SIDES = {"assert": "support", "deny": "deny", "hedge": "hedge", "decline": "decline"}  # speaker stance -> side
 OPPOSITE = {"support": "deny", "deny": "support"}
-PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "them", "his", "her", "its"}
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +74,7 @@ class ClaimState:
     terms: Counter = field(default_factory=Counter)
     canonical: str = ""
     canonical_terms: Counter = field(default_factory=Counter)
+    canonical_penalty: float = 0.0  # how badly the canonical member reads alone
     size: int = 0
     norm: Optional[float] = None  # cached centroid norm, see ClaimIndex.centroid_norm
     norm_size: int = 0
@@ -151,27 +151,14 @@ class ClaimIndex:
         state.size += 1
         for term in terms:
             self.postings[term].add(claim_id)
-        if not state.canonical or self.canonical_score(content, terms, state) > self.canonical_score(
-                state.canonical, state.canonical_terms, state):
-            state.canonical, state.canonical_terms = canonical_text(content), terms
+        penalty = reads_badly(content)
+        if not state.canonical or self.canonical_score(terms, penalty, state) > self.canonical_score(
+                state.canonical_terms, state.canonical_penalty, state):
+            state.canonical, state.canonical_terms, state.canonical_penalty = proposition(content), terms, penalty
 
-    def canonical_score(self, content: str, terms: Counter, state: ClaimState) -> float:
-        """Nearness to the centroid; a content opening on a pronoun ("It had seen ...") reads badly alone."""
-        opens_on_pronoun = canonical_text(content).split(" ", 1)[0].lower() in PRONOUNS
-        return self.cosine(terms, state.terms, self.centroid_norm(state, keep=True)) - (0.5 if opens_on_pronoun else 0.0)
-
-
-def canonical_text(content: str) -> str:
-    """The content as a claim: without a leading "that", a wrapping quotation or trailing
-    punctuation, first letter up."""
-    text = content.strip()
-    if text.lower().startswith("that "):
-        text = text[5:].lstrip()
-    text = text.rstrip(",;:").strip()
-    inner = text[1:-1]
-    if len(text) > 2 and text[0] in OPEN_QUOTES and text[-1] in CLOSE_QUOTES and not any(q in inner for q in QUOTES):
-        text = inner.strip().rstrip(",;:").strip()
-    return text[:1].upper() + text[1:] if text else text
+    def canonical_score(self, terms: Counter, penalty: float, state: ClaimState) -> float:
+        """Nearness to the centroid, less how badly the member reads alone (``wording.reads_badly``)."""
+        return self.cosine(terms, state.terms, self.centroid_norm(state, keep=True)) - penalty
 
 
 @dataclass
