@@ -135,3 +135,53 @@ def test_api_and_web_need_the_token_to_record(ledger_path):
         assert client.post(f"/claims/{troops}/verdict", data={**form, "token": "wrong"}).status_code == 401
         assert client.get(f"/api/claims/{troops}").json()["verdicts"][0]["rating"] == "mostly false"
         assert f"merged into claim {troops}" in client.get(f"/claims/{commandos}").text
+
+
+def fake_embedding(groups):
+    """Unit vectors: texts in one group get near vectors (cosine ``near``), other groups orthogonal ones."""
+    import numpy as np
+
+    def embed(texts):
+        vectors = []
+        for text in texts:
+            axis, near = next((i, near) for i, (words, near) in enumerate(groups) if text in words)
+            vector = np.zeros(len(groups) + len(texts))
+            vector[axis] = near
+            vector[len(groups) + texts.index(text)] = (1 - near ** 2) ** 0.5
+            vectors.append(vector)
+        return np.array(vectors)
+    return embed
+
+
+def test_recluster_merges_claims_alike_in_meaning_but_not_opposites_other_numbers_or_chains():
+    from claimledger.ledger.recluster import ClaimText, proposals
+
+    claims = [ClaimText(1, "North Korea has sent troops to Russia", 5), ClaimText(2, "Pyongyang dispatched soldiers", 2),
+              ClaimText(3, "North Korea has not sent troops to Russia", 1), ClaimText(4, "12,000 troops were sent", 1),
+              ClaimText(5, "3,000 troops were sent", 1), ClaimText(6, "Fish died in the Danube", 3)]
+    embed = fake_embedding([({c.canonical for c in claims[:3]}, 0.95), ({c.canonical for c in claims[3:5]}, 0.95),
+                            ({claims[5].canonical}, 1.0)])
+    [proposal] = proposals(claims, embed, threshold=0.8)
+    assert (proposal.into, proposal.claims) == (1, [2]) and proposal.texts[2] == "Pyongyang dispatched soldiers"
+    assert "re-clustering" in proposal.reason()
+    # A chain: 7 is near 8 and 8 near 9, but 9 is not near 7 (the group's own text): 9 stays out.
+    import numpy as np
+    chain = [ClaimText(7, "a b c", 3), ClaimText(8, "d e f", 2), ClaimText(9, "g h i", 1)]
+    vectors = np.array([[1.0, 0, 0], [0.9, 0.4359, 0], [0.62, 0.79, 0.0]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    [group] = proposals(chain, lambda texts: vectors, threshold=0.85)
+    assert (group.into, group.claims) == (7, [8])
+
+
+def test_cli_reclusters_with_an_audit_trail(ledger_path):
+    with Ledger(ledger_path) as store:
+        troops, commandos = claim_of(store, "special forces").id, claim_of(store, "commandos").id
+    listed = runner.invoke(app, ["recluster", "--threshold", "0.3", "--db", str(ledger_path)])
+    assert listed.exit_code == 0 and f"would merge {commandos} into claim {troops}" in listed.stdout
+    with Ledger(ledger_path) as store:
+        assert store.claim(commandos).merged_into is None  # a dry run changes nothing
+    applied = runner.invoke(app, ["recluster", "--threshold", "0.3", "--apply", "--by", "Bo", "--db", str(ledger_path)])
+    assert applied.exit_code == 0 and f"merged {commandos} into claim {troops}" in applied.stdout
+    with Ledger(ledger_path) as store:
+        [merge] = store.claim(troops).merged_from
+        assert (merge.claim_id, merge.merged_by) == (commandos, "Bo") and merge.reason.startswith("re-clustering")

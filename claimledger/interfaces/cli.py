@@ -34,7 +34,7 @@ app = typer.Typer(help="claimledger: a ledger of claims in the news — who said
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_batch.app)  # batch, load: top-level commands
-app.add_typer(cli_review.app)  # verdict, merge: top-level commands
+app.add_typer(cli_review.app)  # verdict, merge, recluster: top-level commands
 app.add_typer(cli_watch.app)  # watch, alert: command groups
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz, .parquet), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")

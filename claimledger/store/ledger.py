@@ -11,11 +11,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional, Sequence, Union
+from typing import Callable, Iterator, Optional, Sequence, Union
 
 from ..errors import LedgerError, one_line
 from ..ledger.claims import ClaimIndex
 from ..ledger.independence import origins
+from ..ledger.recluster import ClaimText, MergeProposal, proposals
 from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
 from ..ledger.reviews import Merge, Verdict
 from ..schema import Article, Extraction, Statement
@@ -171,6 +172,16 @@ class Ledger:
         finally:
             self._claims = None  # the claim index is rebuilt from the store, merged statements included
         return merges
+
+    def recluster(self, threshold: float, embed: Callable, apply: bool = False,
+                  merged_by: str = "re-clustering") -> list[MergeProposal]:
+        """Claims alike in meaning (``ledger.recluster``), merged when ``apply``, each with its reason."""
+        rows = self.db.execute("SELECT id, canonical, statements FROM claims WHERE merged_into IS NULL"
+                               " AND statements > 0 ORDER BY id").fetchall()
+        found = proposals([ClaimText(*row) for row in rows], embed, threshold)
+        for proposal in found if apply else []:
+            self.merge_claims(proposal.claims, proposal.into, proposal.reason(), merged_by)
+        return found
 
     def watch(self, target: str, interval_s: int) -> WatchSource:
         """Add a source to the watchlist (see ``watch.sources.checked_target``)."""
