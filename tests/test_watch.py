@@ -300,7 +300,8 @@ def test_the_api_and_pages_manage_watching_behind_the_token(tmp_path, server):
         assert client.post("/alerts/rules", data={**form, "kind": "nope"}).status_code == 422
         watch_form = {"token": TOKEN, "target": f"{server.url}/other", "every": "1h"}
         assert client.post("/watch", data=watch_form, follow_redirects=False).status_code == 303
-        assert f"{server.url}/other" in client.get("/watch").text
+        watched = client.get("/watch").text
+        assert f"{server.url}/other" in watched and "<td>1h</td>" in watched
 
 
 def test_a_wire_copy_fires_claim_rules_only(tmp_path, nlp):

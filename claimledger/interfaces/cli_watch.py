@@ -16,7 +16,7 @@ from ..ingest.readers import DEFAULT_MAX_BYTES, FETCH_TIMEOUT_S
 from ..store.database import display_name
 from ..store.ledger import Ledger
 from ..watch.rules import EVIDENCE_KINDS, RULE_KINDS, instant, new_rule
-from ..watch.sources import checked_target, parse_interval, target_key
+from ..watch.sources import checked_target, interval_text, parse_interval, target_key
 from ..watch.watcher import Watcher, WatchOptions
 from ..watch.webhook import Webhook
 from .console import ATTRIBUTION, DB, err, fail_on_library_error, open_ledger, out
@@ -162,13 +162,6 @@ def watch_status(db: str = DB) -> None:
         error = f"{s.last_error} ({s.last_error_at})" if s.last_error else ""
         table.add_row(str(s.id), s.last_success_at or "never", str(s.failures), s.next_poll_at or "", s.target, error)
     out.print(table)
-
-
-def interval_text(seconds: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 @alert_app.command("add")

@@ -16,8 +16,8 @@ from typing import Callable, Iterator, Optional, Sequence, Union
 from ..errors import LedgerError, one_line
 from ..ledger.claims import ClaimIndex
 from ..ledger.independence import origins
-from ..ledger.recluster import ClaimText, MergeProposal, proposals
 from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
+from ..ledger.recluster import ClaimText, MergeProposal, proposals
 from ..ledger.reviews import Merge, Verdict
 from ..schema import Article, Extraction, Statement
 from ..watch.rules import Alert, AlertRule

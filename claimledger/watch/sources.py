@@ -32,6 +32,14 @@ def parse_interval(text: Union[str, int]) -> int:
     return seconds
 
 
+def interval_text(seconds: int) -> str:
+    """An interval as ``parse_interval`` reads it: 900 -> "15m"."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
 def is_url(target: str) -> bool:
     return target.startswith(("http://", "https://"))
 

@@ -17,9 +17,9 @@ from ...errors import ClaimledgerError, InvalidWatch
 from ...store import alerts_sql, watch_sql
 from ...watch.atom import alerts_feed
 from ...watch.rules import EVIDENCE_KINDS, RULE_KINDS, instant, new_rule
-from ...watch.sources import checked_target, is_url, parse_interval
+from ...watch.sources import checked_target, interval_text, is_url, parse_interval
 from .api import LIMIT, MAX_ROW, OFFSET
-from .pages import render
+from .pages import TEMPLATES, render
 from .security import check_read, check_write
 
 api_router = APIRouter(prefix="/api", dependencies=[Depends(check_read)])
@@ -27,6 +27,7 @@ page_router = APIRouter(dependencies=[Depends(check_read)], include_in_schema=Fa
 SOURCE_ID = Path(..., ge=0, le=MAX_ROW, description="Watched source id.")
 RULE_ID = Path(..., ge=0, le=MAX_ROW, description="Alert rule id.")
 FEED_ENTRIES = 100
+TEMPLATES.env.filters["interval"] = interval_text
 
 
 def web_target(target: str) -> str:
