@@ -317,3 +317,21 @@ def test_a_wire_copy_fires_claim_rules_only(tmp_path, nlp):
         assert ledger.copy_of(2) == 1
         fired = ledger.alerts(limit=1000)
     assert fired and {a.article_id for a in fired if a.rule_id == entity} == {1}
+
+
+def test_a_watched_page_is_stored_again_only_when_its_text_changes(tmp_path, server):
+    page = next((ROOT / "examples" / "corpus").glob("*.html")).read_bytes()
+    server.routes["/story"] = Route(page, content_type="text/html; charset=utf-8")
+    with Ledger(tmp_path / "ledger.db") as ledger:
+        ledger.watch(checked_target(f"{server.url}/story"), 60)
+        watch, _, _ = watcher(ledger)
+        assert watch.round().added == 1
+        assert (watch.round(poll_all=True).not_modified, ledger.counts()["articles"]) == (1, 1)
+        # The same text under new markup (no validators: a full GET) is not stored twice.
+        server.routes["/story"] = Route(page.replace(b"<body>", b"<body><!-- ad slot -->"),
+                                        content_type="text/html", validators=False)
+        assert watch.round(poll_all=True).added == 0
+        server.routes["/story"] = Route(page.replace(b"</p>", b" An update followed on Tuesday.</p>", 1),
+                                        content_type="text/html")
+        assert watch.round(poll_all=True).added == 1
+        assert [s.articles_added for s in ledger.watched()] == [2]
