@@ -10,7 +10,6 @@ changed (int8 rows, see ``stored_weights``).  Trained by ``train_article_stance.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -19,7 +18,7 @@ import numpy as np
 from ..ledger.claims import claim_terms
 from ..stance.text import sentences
 from .span_tagger import load_transformers
-from .stored_weights import load_state
+from .stored_weights import load_into
 
 LABELS = ("agree", "disagree", "discuss")
 MAX_PIECES = 128
@@ -68,14 +67,7 @@ class ArticleStanceModel:
         if model is None:
             directory = directory or WEIGHTS_DIR
             model = build_model(torch, transformers, encoder_dir)
-            stored = load_state(torch, directory, WEIGHTS_FILE)
-            missing, unexpected = model.load_state_dict(stored, strict=False)
-            if unexpected or not stored or any(is_trained(name) for name in missing):
-                raise ValueError(f"article stance weights do not fit the model: {missing} {unexpected}")
-            if quantize:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # torch.ao's deprecation notice, on every load
-                    torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+            load_into(torch, model, directory, WEIGHTS_FILE, is_trained, "article stance", quantize)
         self.model = model.eval()
 
     def piece_ids(self, claims: Sequence[str], passages: Sequence[str]) -> list[list[int]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -25,7 +24,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import TaggerUnavailable
-from .stored_weights import load_state
+from .stored_weights import load_into
 
 ROLES = ("source", "cue", "content")
 LABELS = ("O",) + tuple(f"{prefix}-{role}" for role in ROLES for prefix in ("B", "I"))
@@ -185,15 +184,8 @@ class SpanTagger:
             directory = directory or WEIGHTS_DIR
             features = json.loads((directory / "meta.json").read_text()).get("features", {})
             model = build_model(torch, transformers, encoder_dir, [len(v) for v in features.values()])
-            missing, unexpected = model.load_state_dict(load_state(torch, directory, WEIGHTS_FILE), strict=False)
-            if unexpected or set(missing) - {FROZEN}:
-                raise ValueError(f"attribution tagger weights do not fit the model: {missing} {unexpected}")
-            if quantize:
-                # int8 matrix products: 2.4 times the words per second of float32 here, the same dev
-                # scores (meta.json).  In place: a copy would hold both models at once.
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # torch.ao's deprecation notice, on every load
-                    torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+            load_into(torch, model, directory, WEIGHTS_FILE, lambda name: name != FROZEN, "attribution tagger",
+                      quantize)
         self.model = model.eval()
         self.threads = threads
         self.features = features or {}

@@ -39,10 +39,10 @@ def timestamp(moment: datetime) -> str:
 def instant(text: str) -> str:
     """An ISO date or time a user gave (UTC when it names no zone), as the ledger writes times."""
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        given = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidWatch(text, problem="not an ISO date or time (2026-12-02 or 2026-12-02T06:30:00Z)") from None
-    return timestamp(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+    return timestamp(given if given.tzinfo else given.replace(tzinfo=timezone.utc))
 
 
 def later(seconds: float, start: Optional[datetime] = None) -> str:

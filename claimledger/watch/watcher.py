@@ -93,7 +93,7 @@ class Watcher:
             if once:
                 return
             due = self.ledger.next_poll_due()
-            wait = (datetime.fromisoformat(due.replace("Z", "+00:00")) - utc_now()).total_seconds() if due else 1e9
+            wait = (datetime.fromisoformat(due) - utc_now()).total_seconds() if due else 1e9
             self.stop.wait(max(0.05, min(wait, self.options.idle_check_s)))
 
     def round(self, poll_all: bool = False) -> Optional[RoundReport]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -27,11 +27,12 @@ CLAIM_ID = Path(..., ge=0, le=MAX_ROW, description="Claim id.")
 ARTICLE_ID = Path(..., ge=0, le=MAX_ROW, description="Article id.")
 
 
-def page(request: Request, items: list, limit: int, offset: int) -> dict:
-    """A list page: its items and the URL of the next page (None on the last)."""
+def page(request: Request, items: list, limit: int, offset: int, as_json: Callable = asdict) -> dict:
+    """A list page: its items (``limit + 1`` asked for, to tell whether more follow) as JSON, and the
+    URL of the next page (None on the last)."""
     more = len(items) > limit
     following = str(request.url.include_query_params(offset=offset + limit)) if more else None
-    return {"items": [asdict(i) for i in items[:limit]], "limit": limit, "offset": offset, "next": following}
+    return {"items": [as_json(i) for i in items[:limit]], "limit": limit, "offset": offset, "next": following}
 
 
 def reader(request: Request):

@@ -16,10 +16,11 @@ from pydantic import BaseModel, Field
 from ...errors import ClaimledgerError, InvalidWatch
 from ...store import alerts_sql, watch_sql
 from ...watch.atom import alerts_feed
-from ...watch.rules import EVIDENCE_KINDS, RULE_KINDS, instant, new_rule
+from ...watch.rules import EVIDENCE_KINDS, RULE_KINDS, Alert, instant, new_rule
 from ...watch.sources import checked_target, interval_text, is_url, parse_interval
 from .api import LIMIT, MAX_ROW, OFFSET
-from .pages import TEMPLATES, render
+from .api import page as json_page
+from .pages import PAGE_SIZE, TEMPLATES, render
 from .security import check_read, check_write
 
 api_router = APIRouter(prefix="/api", dependencies=[Depends(check_read)])
@@ -114,9 +115,7 @@ async def alerts(request: Request, since: Optional[str] = Query(None, descriptio
                  after: int = Query(0, ge=0, le=MAX_ROW, description="Only alerts with a higher id."),
                  limit: int = LIMIT, offset: int = OFFSET) -> dict:
     found = alerts_sql.alerts(request.app.state.access.reader(), since_time(since), after, limit + 1, offset)
-    more = len(found) > limit
-    following = str(request.url.include_query_params(offset=offset + limit)) if more else None
-    return {"items": [a.payload() for a in found[:limit]], "limit": limit, "offset": offset, "next": following}
+    return json_page(request, found, limit, offset, Alert.payload)
 
 
 @page_router.get("/alerts.atom")
@@ -128,8 +127,8 @@ async def alerts_atom(request: Request) -> Response:
 @page_router.get("/alerts", response_class=HTMLResponse)
 async def alerts_page(request: Request, page: int = Query(1, ge=1, le=MAX_ROW // 100)):
     reader = request.app.state.access.reader()
-    found = alerts_sql.alerts(reader, limit=51, offset=(page - 1) * 50)
-    return render(request, "alerts.html", alerts=found[:50], more=len(found) > 50, page=page,
+    found = alerts_sql.alerts(reader, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "alerts.html", alerts=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, page=page,
                   rules=alerts_sql.active_rules(reader), kinds=RULE_KINDS, evidence_kinds=EVIDENCE_KINDS)
 
 
