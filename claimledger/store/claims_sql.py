@@ -12,6 +12,7 @@ from ..ledger.article_stance import ClaimInArticle, article_stances, stance_mode
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
+from ..stance.text import sentences
 from ..ledger.reviews import Merge, Verdict
 from ..schema import speaks
 from . import reviews_sql
@@ -63,8 +64,10 @@ def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_
     return touched, next_claim_id
 
 
-def assign_article_stances(db: Database, article_id: int) -> None:
-    """The article's own stance toward each claim its statements joined (``ledger.article_stance``)."""
+def assign_article_stances(db: Database, index: ClaimIndex, article_id: int, touched: set[int]) -> set[int]:
+    """The article's own stance toward each claim its statements joined (``touched``) and toward the
+    claims its sentences restate (``ledger.article_stance``); returns the restated claims it took a
+    side on."""
     text = db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     sides: dict[int, list[str]] = {}
     for claim_id, side in db.execute(
@@ -79,11 +82,17 @@ def assign_article_stances(db: Database, article_id: int) -> None:
             " WHERE cs.claim_id = c.id AND s.article_id < ?) FROM claims c WHERE c.id = ?",
             (article_id, claim_id)).fetchone()
         claims.append(ClaimInArticle(canonical, found, opened=not joined))
-    judged = article_stances(text, claims, stance_model())
+    model = stance_model()
+    restated = index.restated(sentences(text, 10 ** 6), set(sides) | touched) if model is not None else []
+    claims += [ClaimInArticle(db.scalar("SELECT canonical FROM claims WHERE id = ?", (claim_id,)), [], opened=False,
+                              restated=True) for claim_id in restated]
+    judged = article_stances(text, claims, model)
+    stored = [(article_id, claim_id, *found) for claim_id, found in zip([*sides, *restated], judged) if found]
     db.executemany("INSERT INTO article_claims (article_id, claim_id, stance, basis) VALUES (?, ?, ?, ?)"
                    " ON CONFLICT (article_id, claim_id) DO UPDATE SET stance = excluded.stance, basis = excluded.basis",
-                     [(article_id, claim_id, stance, basis) for claim_id, (stance, basis) in zip(sides, judged)])
+                   stored)
     db.execute("UPDATE articles SET stances_assigned = 1 WHERE id = ?", (article_id,))
+    return {claim_id for _, claim_id, *_ in stored if claim_id in restated}
 
 
 MEMBER_SQL = """
