@@ -168,7 +168,6 @@ class ClaimIndex:
         """Nearness to the centroid, less how badly the member reads alone (``wording.reads_badly``)."""
         return self.cosine(terms, state.terms, self.centroid_norm(state, keep=True)) - penalty
 
-
     def restated(self, sentences: Iterable[str], skip: set[int]) -> list[int]:
         """Live claims, apart from ``skip``, that some of these sentences restate (similarity at least
         ``RESTATED_SIMILARITY``), most similar first, at most ``RESTATED_CLAIMS``."""
