@@ -12,9 +12,9 @@ from ..ledger.article_stance import ClaimInArticle, article_stances, stance_mode
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
 from ..ledger.independence import Member, claim_status, count_side
-from ..stance.text import sentences
 from ..ledger.reviews import Merge, Verdict
 from ..schema import speaks
+from ..stance.text import sentences
 from . import reviews_sql
 from .database import ALL_ROWS, Database
 
@@ -64,9 +64,9 @@ def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_
     return touched, next_claim_id
 
 
-def assign_article_stances(db: Database, index: ClaimIndex, article_id: int, touched: set[int]) -> set[int]:
-    """The article's own stance toward each claim its statements joined (``touched``) and toward the
-    claims its sentences restate (``ledger.article_stance``); returns the restated claims it took a
+def assign_article_stances(db: Database, index: ClaimIndex, article_id: int) -> set[int]:
+    """The article's own stance toward each claim its statements joined and toward the other claims
+    its sentences restate (``ledger.article_stance``); returns the restated claims it took a
     side on."""
     text = db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
     sides: dict[int, list[str]] = {}
@@ -83,7 +83,7 @@ def assign_article_stances(db: Database, index: ClaimIndex, article_id: int, tou
             (article_id, claim_id)).fetchone()
         claims.append(ClaimInArticle(canonical, found, opened=not joined))
     model = stance_model()
-    restated = index.restated(sentences(text, 10 ** 6), set(sides) | touched) if model is not None else []
+    restated = index.restated(sentences(text, 10 ** 6), set(sides)) if model is not None else []
     claims += [ClaimInArticle(db.scalar("SELECT canonical FROM claims WHERE id = ?", (claim_id,)), [], opened=False,
                               restated=True) for claim_id in restated]
     judged = article_stances(text, claims, model)

@@ -149,7 +149,7 @@ class Ledger:
         index, next_id = self._claims
         touched, next_id = claims_sql.assign_article(self.db, index, next_id, article_id)
         self._claims = (index, next_id)
-        touched |= claims_sql.assign_article_stances(self.db, index, article_id, touched)
+        touched |= claims_sql.assign_article_stances(self.db, index, article_id)
         rules = alerts_sql.active_rules(self.db)
         before = alerts_sql.claim_states(self.db, touched) if rules else {}
         for claim_id in touched:
