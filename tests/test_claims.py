@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from claimledger import extract
-from claimledger.ledger.claims import ClaimIndex, claim_terms, side_of
+from claimledger.ledger.claims import ClaimIndex, side_of
+from claimledger.text import content_terms
 from claimledger.ledger.wording import proposition, reads_badly
 from claimledger.ledger.export import WRITERS
 from claimledger.ledger.independence import Member, claim_status, count_side, speaker_key
@@ -126,6 +127,23 @@ def test_side_of(stance, content, canonical, side):
     assert side_of(stance, content, canonical) == side
 
 
+def test_the_stance_model_decides_a_side_only_where_one_text_is_negated():
+    from claimledger.ledger.article_stance import content_reading, stance_model
+
+    read = []
+
+    def reading(claim, text):
+        read.append((claim, text))
+        return content_reading(stance_model())(claim, text)
+
+    assert side_of("assert", "no troops were sent", "Troops were sent", reading) == "deny"
+    assert side_of("assert", "troops were sent", "Troops were sent", reading) == "support"
+    assert read == [("Troops were sent", "no troops were sent")]
+    # A content the model reads as agreeing keeps the speaker's side despite a negation word in one text.
+    assert side_of("assert", "nobody doubts that troops were sent", "Troops were sent", lambda c, t: "agree") == "support"
+    assert side_of("assert", "nobody doubts that troops were sent", "Troops were sent") == "deny"
+
+
 @pytest.mark.parametrize("content, wording", [
     ('that "North Korea never acknowledges such acts,"', "North Korea never acknowledges such acts"),
     ("“evidence” of troops", "“Evidence” of troops"),
@@ -161,7 +179,7 @@ def test_a_claim_is_named_by_the_member_that_reads_best_alone():
     members = ["has decided to send 12,000 special forces troops to Russia, the spy agency said",
                "North Korea has sent 12,000 special forces troops to Russia, the spy agency said"]
     for content in members:
-        terms = claim_terms(content)
+        terms = content_terms(content)
         index.observe(terms)
         index.add(1, content, terms)
     assert index.claims[1].canonical == "North Korea has sent 12,000 special forces troops to Russia"

@@ -66,7 +66,7 @@ def test_long_paragraphs_are_cut_into_windows_at_word_boundaries(tagger):
 
 def test_shipped_weights_carry_their_provenance():
     meta = json.loads((WEIGHTS_DIR / "meta.json").read_text())
-    assert meta["command"].startswith("python -m claimledger.ml.train_span_tagger")
+    assert meta["command"].startswith("python -m claimledger.training.span_tagger")
     assert "PolNeAR train" in meta["data"]
     assert set(meta["dev_exact_f1_shipped_weights"]) == {"source", "cue", "content"}
     size = sum(p.stat().st_size for p in WEIGHTS_DIR.iterdir())

@@ -1,4 +1,4 @@
-"""The stance models and the `eval` commands, on headlines and bodies written for these tests."""
+"""The stance model and the `eval` commands, on headlines and bodies written for these tests."""
 
 import csv
 
@@ -7,14 +7,13 @@ import pytest
 from typer.testing import CliRunner
 
 from claimledger.errors import MalformedDataset
-from claimledger.evaluation.stance import FncPair, fnc_claim_groups, held_out_groups, read_emergent
 from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.cli import app
 from claimledger.ledger.article_stance import ClaimInArticle, article_stances, quoted_lean, stance_model
-from claimledger.stance import headline_stance_model
-from claimledger.stance.headline import cut_tree
-from claimledger.stance.text import TfidfSpace
+from claimledger.ml.headline_clusters import cut_tree
+from claimledger.ml.stance import PASSAGE_SENTENCES, passage
 from claimledger.store.ledger import Ledger
+from claimledger.training.corpora import FncPair, fnc_claim_groups, held_out_groups, read_emergent
 
 runner = CliRunner()
 CLAIM = "North Korea has sent troops to fight for Russia"
@@ -43,12 +42,40 @@ def read_rows(path):
         return list(csv.reader(handle))
 
 
-def test_headline_stance_reads_denial_hedging_and_assertion():
-    model = headline_stance_model()
+def test_the_stance_model_reads_assertion_denial_and_report_in_headlines():
     headlines = [h for _, h, c, _ in HEADLINES if c == "troops"]
-    assert model.predict(headlines, [CLAIM] * 3) == ["for", "against", "observing"]
-    probabilities = model.probabilities(headlines, [CLAIM] * 3)
+    probabilities = stance_model().probabilities([CLAIM] * 3, headlines)
     assert np.allclose(probabilities.sum(1), 1)
+    assert stance_model().predict([CLAIM] * 3, headlines) == ["agree", "disagree", "discuss"]
+
+
+def test_a_negated_statement_called_a_hoax_disagrees_with_the_claim():
+    # The issue's case: the old cross-encoder read this as agreeing.
+    body = "North Korea did not send special forces troops to Russia. The story is a hoax. It is false."
+    assert stance_model().predict(["North Korea has sent special forces troops to Russia"], [body]) == ["disagree"]
+
+
+@pytest.mark.parametrize("text", [
+    "A spokesman declined to comment on reports that North Korea has sent troops to fight for Russia.",
+    "The ministry neither confirmed nor denied that North Korea has sent troops to fight for Russia.",
+    "Pyongyang has never acknowledged sending troops to fight for Russia, and officials would not confirm it."])
+def test_declining_to_confirm_is_not_disagreeing(text):
+    assert stance_model().predict([CLAIM], [text]) != ["disagree"]
+
+
+def test_a_text_about_something_else_is_unrelated():
+    text = ("The city council voted to extend the opening hours of the public library on weekends. "
+            "Librarians welcomed the decision, which takes effect next month.")
+    assert stance_model().predict([CLAIM], [text]) == ["unrelated"]
+
+
+def test_the_passage_keeps_a_refutation_that_names_nothing_of_the_claim():
+    body = ("North Korea has sent troops to fight for Russia, a blog claimed on Monday. Troops were seen in "
+            "Russia's far east, the blog said. North Korea's troops train in winter. The weather in the region "
+            "was cold and wet all week long. Our reporters checked every detail with care. It is false.")
+    chosen = passage(CLAIM, body)
+    assert chosen.endswith("It is false.") and chosen.count(".") == PASSAGE_SENTENCES
+    assert passage(CLAIM, "Short text, one sentence about troops.") == "Short text, one sentence about troops."
 
 
 REFUTING_BODY = "The story that North Korea sent troops to Russia is a hoax. It is false."
@@ -85,15 +112,6 @@ def test_quoted_lean_counts_support_against_denial():
     assert quoted_lean(["support", "support", "deny"]) == "agree"
     assert quoted_lean(["deny", "hedge"]) == "disagree"
     assert quoted_lean(["support", "deny"]) == quoted_lean(["decline"]) == quoted_lean([]) == "discuss"
-
-
-def test_tfidf_space_rows_are_unit_length_and_ignore_stop_words():
-    space = TfidfSpace.fit(["troops sent to Russia", "the squid in Cornwall", "troops in Kursk"],
-                           frozenset({"the", "to", "in"}))
-    assert "the" not in space.vocabulary
-    rows = space.transform(["troops sent to Russia", "the the the"]).toarray()
-    assert np.isclose(np.linalg.norm(rows[0]), 1) and not rows[1].any()
-    assert space.cosines(["troops in Kursk"], ["Kursk troops"])[0] == pytest.approx(1.0, abs=1e-6)
 
 
 def test_cut_tree_numbers_clusters_by_first_appearance():

@@ -4,7 +4,7 @@ Each attribution is anchored on a cue token (a reporting verb such as "said",
 a nominal cue such as "accusations", or "according to").  Whether a token is
 a cue, how far its span reaches ("said in a statement") and whether it has a
 source at all ("X is expected to") are read from the PolNeAR-mined table
-``cues_polnear.json`` (scripts/mine_cue_lexicon.py), conditioned on the
+``cues_polnear.json`` (``training/cue_lexicon.py``), conditioned on the
 token's frame; the hand lists in ``words.json`` cover lemmas train never saw.
 The source is the cue's agent or subject (or a "by"/"from"/possessive phrase
 for nominal cues) with its whole noun phrase; the content comes from

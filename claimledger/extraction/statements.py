@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..lexicon import (DECLINE_ASSERT_CUES, DECLINE_CUES, DECLINE_MARKERS, DENY_CUES, DENY_MARKERS,
-                       HEDGE_CUES, HEDGE_MARKERS, KIND_LEMMAS, MEDIA)
+                       HEDGE_CUES, HEDGE_MARKERS, KIND_LEMMAS, MEDIA, REPORT_NOUNS)
 from ..schema import SPEAKING_KINDS, DateMention, Statement
 from .attribution import Attribution, is_quoted
 from .evidence import evidence_kind
@@ -28,10 +28,43 @@ def negated(token: Token) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children)
 
 
+def cue_neighbourhood(cue: Token) -> str:
+    """The words around a cue and the verb it is coordinated with ("neither confirmed nor denied"),
+    inside its sentence: a decline marker there is the cue's own, not another speaker's."""
+    low, high = min(cue.i, cue.head.i) - 3, max(cue.i, cue.head.i) + 3
+    return cue.doc[max(cue.sent.start, low):min(cue.sent.end, high)].text.lower()
+
+
+def is_dismissal_word(token: Token) -> bool:
+    """"false", "rumours", "hoax" ...; "truth" after "no" and "true" under a negation."""
+    word = token.lower_
+    if word in DENY_MARKERS:
+        return True
+    if word == "truth":
+        return any(c.lower_ == "no" for c in token.children)
+    return word == "true" and (negated(token) or negated(token.head))
+
+
+def dismisses_reports(tokens: Span) -> bool:
+    """The words call reports false, not a reported thing: "the reports are false", "there's no truth
+    to the claim that ...", "reports that X are a hoax", where the dismissal is said of a report noun
+    and is not inside what the report says."""
+    for noun in (t for t in tokens if t.lower_ in REPORT_NOUNS):
+        told = {t.i for child in noun.children if child.dep_ in ("acl", "relcl", "ccomp") for t in child.subtree}
+        for word in tokens:
+            if word.i in told or word == noun or not is_dismissal_word(word):
+                continue
+            # the dismissal governs the noun ("no truth to the claim") or shares its verb ("are false")
+            if noun in word.subtree or (word.head == noun.head and word.head != word):
+                return True
+    return False
+
+
 def stance_of(doc: Doc, att: Attribution) -> str:
     cue = doc[att.cue_head]
     lemma = cue.lemma_.lower()
-    content_words = {t.lower_ for t in doc[att.content[0]:att.content[1]]}
+    content = doc[att.content[0]:att.content[1]]
+    content_words = {t.lower_ for t in content}
     frame_words = {t.lower_ for t in cue.subtree} - content_words
     if lemma in DECLINE_CUES:
         return "decline"
@@ -44,10 +77,16 @@ def stance_of(doc: Doc, att: Attribution) -> str:
     sentence = cue.sent.text.lower()
     if any(marker in sentence for marker in DECLINE_MARKERS) and lemma in DECLINE_ASSERT_CUES:
         return "decline"
+    # "neither confirmed nor denied", "would not confirm or deny": a decline, though "denied" is a deny cue
+    if lemma in DENY_CUES and any(marker in cue_neighbourhood(cue) for marker in DECLINE_MARKERS):
+        return "decline"
     if lemma in DENY_CUES:
         return "hedge" if negated(cue) else "deny"
-    # "dismissed the reports as groundless rumours", "called the accusations baseless"
+    # "dismissed the reports as groundless rumours", "called the accusations baseless",
+    # "described as 'rubbish' a report that ...", "said the reports were false"
     if frame_words & DENY_MARKERS or (lemma in ("call", "describe", "brand", "label") and content_words & DENY_MARKERS):
+        return "deny"
+    if dismisses_reports(content):
         return "deny"
     if lemma in HEDGE_CUES:
         return "hedge"

@@ -1,4 +1,4 @@
-"""``claimledger eval``: score the shipped stance models on an Emergent or FNC-1 file.
+"""``claimledger eval``: score the shipped stance model on an Emergent or FNC-1 file.
 
 Each command predicts with the models as shipped (nothing is fitted on the file), writes the
 predictions in the format the task's scorers read, and prints the figures the file's gold labels allow.
@@ -15,7 +15,7 @@ from ..errors import ClaimledgerError
 from ..evaluation.stance import Scores, evaluate_emergent, evaluate_fnc1
 from .console import err, fail_on_library_error, out
 
-app = typer.Typer(help="Score the stance models on Emergent or FNC-1 files and write their predictions.",
+app = typer.Typer(help="Score the stance model on Emergent or FNC-1 (or ARC) files and write their predictions.",
                   no_args_is_help=True, add_completion=False)
 PREDICTIONS = typer.Option(..., "--predictions", help="CSV file to write the predictions to.")
 

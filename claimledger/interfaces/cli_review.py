@@ -58,7 +58,7 @@ def recluster(threshold: float = typer.Option(RECLUSTER_THRESHOLD, "--threshold"
               db: str = DB) -> None:
     """Find claims that state one proposition in other words (alike in meaning, same polarity, same
     numbers) and list them as merges; --apply merges each group into its largest claim, with the reason."""
-    from ..stance.embeddings import shared_embedder
+    from ..ml.encoder import shared_embedder
 
     with open_ledger(db) as store:
         try:

@@ -2,8 +2,8 @@
 states the claim as true), disagree (it disputes it) or discuss (it reports the claim without taking a
 side), FNC-1's labels.
 
-The body decides first: the article stance cross-encoder (``ml.article_stance``, trained on FNC-1)
-reads the claim against the article's passage on it.  When the body only discusses the claim, or the
+The body decides first: the stance model (``ml.stance``) reads the claim against the article's
+passage on it.  When the body only discusses the claim, or the
 article is the one that opened it (its own words are the claim), the article leans the way its
 quoted statements on the claim lean: it passes on their support or denial.  Measured on the ledger of
 FNC-1's real articles (README, "Sides on real news"), this beats either part alone.
@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
-from ..errors import TaggerUnavailable
+from ..errors import StanceModelUnavailable
 
 BASIS_BODY = "body"
 BASIS_QUOTES = "quotes"
@@ -39,13 +39,33 @@ class ClaimInArticle:
 
 @lru_cache(maxsize=1)
 def stance_model():
-    """The shipped cross-encoder, or None when torch or the encoder package is not installed."""
-    from ..ml.article_stance import ArticleStanceModel
+    """The shipped stance model, or None when torch or the encoder package is not installed."""
+    from ..ml.stance import StanceModel
 
     try:
-        return ArticleStanceModel()
-    except TaggerUnavailable:
+        return StanceModel()
+    except StanceModelUnavailable:
         return None
+
+
+# A content read as agreeing with its claim keeps its speaker's side against the negation heuristic only
+# when the model is this sure: short contents without context are where it is least reliable.
+CONFIDENT_AGREEMENT = 0.9
+
+
+def content_reading(model) -> Optional[Callable[[str, str], str]]:
+    """How the stance model reads a statement's content against its claim (``ledger.claims.side_of``):
+    its label, but agree only when confident (else discuss, which leaves the heuristic to decide)."""
+    if model is None:
+        return None
+    from ..ml.stance import LABELS
+
+    def reading(claim: str, content: str) -> str:
+        probabilities = model.probabilities([claim], [content])[0]
+        label = LABELS[int(probabilities.argmax())]
+        return "discuss" if label == "agree" and probabilities.max() < CONFIDENT_AGREEMENT else label
+
+    return reading
 
 
 def quoted_lean(sides: Sequence[str]) -> str:
@@ -60,7 +80,7 @@ def article_stances(text: str, claims: Sequence[ClaimInArticle], model: Optional
     """(stance, basis) toward each claim, basis saying what the stance was read from, or None for a
     restated claim the body takes no side on; ``model`` is ``stance_model()`` (None: the quotes decide,
     and restated claims are not read)."""
-    from ..ml.article_stance import LABELS
+    from ..ml.stance import LABELS
 
     read = [i for i, claim in enumerate(claims) if not claim.opened] if model is not None else []
     body = dict(zip(read, model.probabilities([claims[i].canonical for i in read], [text] * len(read)).argmax(1))

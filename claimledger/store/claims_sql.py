@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-from ..ledger.article_stance import ClaimInArticle, article_stances, stance_model
+from ..ledger.article_stance import ClaimInArticle, article_stances, content_reading, stance_model
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
-from ..ledger.claims import ClaimIndex, assign_statements, claim_terms
+from ..ledger.claims import ClaimIndex, assign_statements
 from ..ledger.independence import Member, claim_status, count_side
 from ..ledger.reviews import Merge, Verdict
 from ..schema import speaks
-from ..stance.text import sentences
+from ..text import content_terms, sentences
 from . import reviews_sql
 from .database import ALL_ROWS, Database
 
@@ -29,7 +29,7 @@ def load_index(db: Database, index: Optional[ClaimIndex] = None, after_article: 
                       " ON s.id = cs.statement_id WHERE cs.similarity > 0 AND s.article_id > ?"
                       " ORDER BY cs.statement_id", (after_article,))
     for facet, content in rows:
-        terms = claim_terms(content)
+        terms = content_terms(content)
         index.observe(terms)
         index.add(facet, content, terms)
     next_id = (db.scalar("SELECT max(id) FROM claims") or 0) + 1
@@ -49,7 +49,7 @@ def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_
     statements = [(statement_id, content, stance) for statement_id, content, stance, kind, nested in db.execute(
         "SELECT id, content, stance, kind, nested FROM statements WHERE article_id = ? ORDER BY position",
         (article_id,)) if speaks(kind, nested)]
-    assignments, next_claim_id = assign_statements(index, statements, next_claim_id)
+    assignments, next_claim_id = assign_statements(index, statements, next_claim_id, content_reading(stance_model()))
     touched = {a.claim_id for a in assignments}
     db.executemany("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')"
                    " ON CONFLICT (id) DO NOTHING", [(claim_id,) for claim_id in sorted(touched)])

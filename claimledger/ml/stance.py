@@ -1,0 +1,137 @@
+"""The stance model: how a text stands toward a claim, agree / disagree / discuss / unrelated (FNC-1's
+labels).  One model for every use: an article toward a claim, a headline toward a rumour, a quoted
+statement toward the claim it joined, and the FNC-1 and Emergent evaluations.
+
+A cross-encoder: all-MiniLM-L6-v2 reads "[CLS] claim [SEP] passage [SEP]", mean-pooled, then a linear
+layer.  The passage is the text's sentences that share the most content words with the claim, and
+sentences that dispute or confirm something get a head start, so "The story is a hoax." is read even
+when it names nothing of the claim.  Every encoder parameter but the word-embedding table (the installed
+package's own, frozen in training) is trained and shipped as int8 rows (``stored_weights``), read back
+as float32.
+Trained by ``python -m claimledger.training.stance``; ``weights/stance/meta.json`` says on what data,
+with which command, and how it scored on dev."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..errors import StanceModelUnavailable
+from ..text import SENTENCE_BREAK, content_terms
+from .encoder import load_transformers
+from .stored_weights import load_into
+
+LABELS = ("agree", "disagree", "discuss", "unrelated")
+MAX_PIECES = 128
+PASSAGE_SENTENCES = 3
+WEIGHTS_DIR = Path(__file__).parent / "weights" / "stance"
+WEIGHTS_FILE = "stance.safetensors"
+FROZEN = "encoder.embeddings.word_embeddings.weight"
+# Sentences that take a side in their own words, whatever they name.
+SIDE_TAKING = re.compile(
+    r"(?i)\b(false|hoax|fake|untrue|not true|no truth|debunk\w*|den(y|ies|ied)|dismiss\w*|reject\w*|"
+    r"baseless|groundless|fabricat\w*|satir\w*|rumou?rs?|no evidence|nonsense|rubbish|misleading|"
+    r"confirm\w*|verif\w*|unconfirmed|declin\w*|acknowledg\w*|comment\w*|could not|cannot)\b")
+SIDE_TAKING_BONUS = 1.5
+
+
+def passage(claim: str, text: str) -> str:
+    """The text's sentences most about the claim, at most ``PASSAGE_SENTENCES``, in text order."""
+    # Every sentence, however short: "It is false." is the one that matters.
+    found = [s.strip() for s in SENTENCE_BREAK.split(text) if s.strip()]
+    if len(found) <= PASSAGE_SENTENCES:
+        return " ".join(found)
+    wanted = set(content_terms(claim))
+
+    def weight(i: int) -> float:
+        return len(wanted & set(content_terms(found[i]))) + SIDE_TAKING_BONUS * bool(SIDE_TAKING.search(found[i]))
+
+    best = sorted(range(len(found)), key=lambda i: (-weight(i), i))[:PASSAGE_SENTENCES]
+    return " ".join(found[i] for i in sorted(best))
+
+
+def is_trained(name: str) -> bool:
+    """The parameters training changes, and the only ones shipped."""
+    return name != FROZEN
+
+
+def encoder_layers(directory: Path) -> Optional[int]:
+    """How many of the encoder's layers the weights in ``directory`` use (a distilled model keeps the
+    first few); None for all of them."""
+    meta = directory / "meta.json"
+    return json.loads(meta.read_text(encoding="utf-8")).get("encoder_layers") if meta.exists() else None
+
+
+def build_model(torch, transformers, encoder_dir: Path, layers: Optional[int] = None):
+    """The cross-encoder; with ``layers``, only the encoder's first ``layers`` layers."""
+
+    class StanceNet(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = transformers.AutoModel.from_pretrained(str(encoder_dir))
+            if layers:
+                self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
+                self.encoder.config.num_hidden_layers = layers
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(LABELS))
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return self.head(self.dropout((hidden * mask).sum(1) / mask.sum(1)))
+
+    return StanceNet()
+
+
+class StanceModel:
+    """Loads the shipped weights once; ``probabilities`` reads (claim, text) pairs.  Computes in float32
+    by default: int8 matrix products (``quantize``) were only 1.2 times as fast here and cost 2 to 4
+    points of dev macro-F1 (README, "The stance model")."""
+
+    def __init__(self, directory: Optional[Path] = None, model=None, quantize: bool = False) -> None:
+        torch, transformers, encoder_dir = load_transformers(StanceModelUnavailable)
+        self.torch = torch
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
+        if model is None:
+            directory = directory or WEIGHTS_DIR
+            model = build_model(torch, transformers, encoder_dir, encoder_layers(directory))
+            load_into(torch, model, directory, WEIGHTS_FILE, is_trained, "stance", quantize)
+        self.model = model.eval()
+
+    def piece_ids(self, claims: Sequence[str], passages: Sequence[str]) -> list[list[int]]:
+        return self.tokenizer(list(claims), list(passages), truncation="longest_first",
+                              max_length=MAX_PIECES)["input_ids"]
+
+    def tensors(self, rows: Sequence[list[int]]):
+        torch = self.torch
+        longest = max(len(r) for r in rows)
+        ids = torch.zeros((len(rows), longest), dtype=torch.long)
+        mask = torch.zeros((len(rows), longest), dtype=torch.long)
+        for n, row in enumerate(rows):
+            ids[n, : len(row)] = torch.tensor(row)
+            mask[n, : len(row)] = 1
+        return ids, mask
+
+    def probabilities(self, claims: Sequence[str], texts: Sequence[str], batch: int = 0) -> np.ndarray:
+        """(pairs x LABELS) probabilities.  With ``batch`` 0 all pairs go in one batch: the same pairs
+        always meet the same arithmetic, so a resumed ingest reads what an uninterrupted one read;
+        evaluations pass a batch size and sort by length to pad less."""
+        if not claims:
+            return np.zeros((0, len(LABELS)), np.float32)
+        rows = self.piece_ids(claims, [passage(c, t) for c, t in zip(claims, texts)])
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i])) if batch else list(range(len(rows)))
+        step = batch or len(rows)
+        found = np.zeros((len(rows), len(LABELS)), np.float32)
+        with self.torch.inference_mode():
+            for start in range(0, len(order), step):
+                chosen = order[start:start + step]
+                logits = self.model(*self.tensors([rows[i] for i in chosen]))
+                found[chosen] = self.torch.softmax(logits, dim=-1).numpy()
+        return found
+
+    def predict(self, claims: Sequence[str], texts: Sequence[str], batch: int = 64) -> list[str]:
+        return [LABELS[k] for k in self.probabilities(claims, texts, batch).argmax(1)] if claims else []
