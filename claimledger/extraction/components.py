@@ -119,7 +119,7 @@ class SpanTaggerComponent:
 @Language.factory("claimledger_span_tagger", default_config={"weights": None, "threads": 0},
                   requires=["token.dep", "token.pos"], assigns=["doc._.cl_role_spans"])
 def make_span_tagger(nlp: Language, name: str, weights: Optional[str], threads: int) -> SpanTaggerComponent:
-    """The learned tagger; ``weights`` is a folder written by ``claimledger.ml.train_span_tagger``
+    """The learned tagger; ``weights`` is a folder written by ``python -m claimledger.training.span_tagger``
     (default: the shipped weights), ``threads`` torch's threads (0: torch's default)."""
     return SpanTaggerComponent(weights, threads)
 

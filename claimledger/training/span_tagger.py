@@ -7,7 +7,7 @@ the reference scorer picks) from the shared data folder; nothing is copied into 
 paragraph is one sequence of words (spaCy's English tokenizer); each word takes the role of the gold
 fragment that covers it (cue over source over content, as the CofeNet protocol projects them), B- on
 a fragment's first word.  The weights of the epoch with the best mean exact span F1 on dev are
-written, with meta.json, to ``claimledger/ml/weights/attribution_tagger`` (or ``--out``).
+written, with meta.json, to ``claimledger/ml/weights/span_tagger`` (or ``--out``).
 Needs no GPU: on 2 CPU cores an epoch takes about ten minutes.
 """
 
