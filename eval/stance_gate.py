@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from claimledger.errors import ModelUnavailable  # noqa: E402
 from claimledger.evaluation.gate import check_floors, files_hash  # noqa: E402
-from claimledger.evaluation.stance import emergent_predictions, score_emergent, stance_model  # noqa: E402
+from claimledger.evaluation.stance import emergent_predictions, score_emergent  # noqa: E402
+from claimledger.ml.stance import shipped_model  # noqa: E402
 from claimledger.training.corpora import arc_splits, held_out_groups, news_splits, read_emergent  # noqa: E402
-from claimledger.training.metrics import stance_scores  # noqa: E402
+from claimledger.training.stance import dev_figures  # noqa: E402
 
 FLOORS = Path(__file__).with_name("stance_floors.json")
 EPSILON = 0.002  # the models are deterministic; this is slack for numeric drift across library versions
@@ -46,11 +47,8 @@ def emergent_figures(path: Path) -> dict[str, float]:
 
 def pair_figures(data: Path) -> dict[str, float]:
     """FNC-1 and ARC dev pairs through the stance model."""
-    model = stance_model()
-    fnc_dev = news_splits(data).fnc_dev
-    fnc = stance_scores([p.label for p in fnc_dev], model.predict([p.claim for p in fnc_dev], [p.text for p in fnc_dev]))
-    arc_dev = arc_splits(data)[1]
-    arc = stance_scores([p.label for p in arc_dev], model.predict([p.claim for p in arc_dev], [p.text for p in arc_dev]))
+    figures = dev_figures(shipped_model(), {"fnc-1": news_splits(data).fnc_dev, "arc": arc_splits(data)[1]})
+    fnc, arc = figures["fnc-1"], figures["arc"]
     return {"fnc1_score": fnc["fnc_score"], "fnc1_macro_f1": fnc["macro_f1"],
             "arc_macro_f1": arc["macro_f1"], "arc_disagree_recall": arc["disagree"]["recall"]}
 

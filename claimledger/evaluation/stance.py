@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from ..ml.encoder import SentenceEmbedder, shared_embedder
 from ..ml.headline_clusters import HeadlineClusterer
-from ..ml.stance import LABELS, StanceModel
+from ..ml.stance import LABELS, shipped_model
 from ..training.corpora import EmergentRow, FncPair, read_emergent, read_fnc1
 from ..training.metrics import accuracy, adjusted_rand_index, fnc_score, macro_f1
 
@@ -32,11 +31,6 @@ class Scores:
     per_class_f1: dict[str, float] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def stance_model() -> StanceModel:
-    return StanceModel()
-
-
 def emergent_predictions(rows: Sequence[EmergentRow], embed: SentenceEmbedder | None = None
                          ) -> list[tuple[str, str, str]]:
     """(articleId, claimCluster, stance) per row.  Clusters come from the headlines alone."""
@@ -44,7 +38,7 @@ def emergent_predictions(rows: Sequence[EmergentRow], embed: SentenceEmbedder | 
     headlines = [r.headline for r in rows]
     clusters = HeadlineClusterer.load().cluster(headlines, embed(headlines))
     with_claim = [i for i, r in enumerate(rows) if r.claim.strip()]
-    labels = stance_model().predict([rows[i].claim for i in with_claim], [rows[i].headline for i in with_claim])
+    labels = shipped_model().predict([rows[i].claim for i in with_claim], [rows[i].headline for i in with_claim])
     stances = {i: EMERGENT_OF_LABEL[label] for i, label in zip(with_claim, labels)}
     return [(r.article_id, f"claim-{clusters[i]}", stances.get(i, "")) for i, r in enumerate(rows)]
 
@@ -64,7 +58,7 @@ def score_emergent(rows: Sequence[EmergentRow], predictions: Sequence[tuple[str,
 
 def fnc1_predictions(pairs: Sequence[FncPair], bodies: dict[str, str], progress: Progress = None) -> list[str]:
     """A label per pair, a few bodies at a time so memory stays flat and progress shows."""
-    model = stance_model()
+    model = shipped_model()
     by_body: dict[str, list[int]] = {}
     for index, pair in enumerate(pairs):
         by_body.setdefault(pair.body_id, []).append(index)

@@ -39,11 +39,12 @@ class ClaimInArticle:
 
 @lru_cache(maxsize=1)
 def stance_model():
-    """The shipped stance model, or None when torch or the encoder package is not installed."""
-    from ..ml.stance import StanceModel
+    """The shipped stance model, or None when torch or the encoder package is not installed (remembered,
+    so an ingest without torch does not retry the imports on every article)."""
+    from ..ml.stance import shipped_model
 
     try:
-        return StanceModel()
+        return shipped_model()
     except StanceModelUnavailable:
         return None
 

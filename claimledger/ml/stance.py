@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -135,3 +136,9 @@ class StanceModel:
 
     def predict(self, claims: Sequence[str], texts: Sequence[str], batch: int = 64) -> list[str]:
         return [LABELS[k] for k in self.probabilities(claims, texts, batch).argmax(1)] if claims else []
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> StanceModel:
+    """The shipped weights, loaded once per process for every caller (ledger and evaluations)."""
+    return StanceModel()
