@@ -1,4 +1,4 @@
-"""Ingest throughput as a ratio to extraction alone, and claim query latency, on a synthetic corpus.
+"""Ingest throughput as a ratio to extraction alone, and claim and story query latency, on a synthetic corpus.
 
     python bench/bench_ledger.py [--articles 10000] [--fnc ../shared/data/fnc-1] [--queries 200] [--keep DB]
 
@@ -82,9 +82,11 @@ def timed(call) -> float:
 
 
 def query_latency(ledger: Ledger, articles: list[Article], repeats: int) -> dict[str, dict[str, float]]:
-    """p50/p95 of the claim list (plain, by status, by full-text search, by entity) and of claim pages."""
+    """p50/p95 of the claim list (plain, by status, by full-text search, by entity), of claim pages, of
+    the story list (plain, by full-text search) and of story pages."""
     rng = random.Random(SEED)
     claim_ids = [row[0] for row in ledger.db.execute("SELECT id FROM claims WHERE statements > 0")]
+    story_ids = [row[0] for row in ledger.db.execute("SELECT id FROM stories WHERE claims > 0")]
     speakers = [r[0] for r in ledger.db.execute(
         "SELECT speaker_entity FROM statements WHERE speaker_entity IS NOT NULL GROUP BY speaker_entity"
         " ORDER BY count(*) DESC LIMIT 50")]
@@ -95,6 +97,9 @@ def query_latency(ledger: Ledger, articles: list[Article], repeats: int) -> dict
         "claim_list_search": lambda: ledger.claims(search=rng.choice(words_pool)),
         "claim_list_by_entity": lambda: ledger.claims(entity=rng.choice(speakers)),
         "claim_page": lambda: ledger.claim(rng.choice(claim_ids)),
+        "story_list": lambda: ledger.stories(limit=50),
+        "story_list_search": lambda: ledger.stories(search=rng.choice(words_pool)),
+        "story_page": lambda: ledger.story(rng.choice(story_ids)),
     }
     return {name: percentiles([timed(query) for _ in range(repeats)]) for name, query in queries.items()}
 

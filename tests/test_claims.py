@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from claimledger import extract
-from claimledger.ledger.claims import ClaimIndex, side_of
+from claimledger.ledger.claims import ClaimIndex, assign_statements, reported, side_of
 from claimledger.text import content_terms
 from claimledger.ledger.wording import proposition, reads_badly
 from claimledger.ledger.export import WRITERS
@@ -188,6 +188,12 @@ def test_a_claim_is_named_by_the_member_that_reads_best_alone():
 def test_speaker_keys_and_status():
     assert speaker_key("National Intelligence Service") == speaker_key("NIS") == speaker_key("the NIS")
     assert speaker_key("Kim Song") != speaker_key("Kim Hong-kyun")
+    # Apostrophes, a possessor before the name, a bracketed acronym and an apposition do not make a new source.
+    assert (speaker_key("South Korea’s National Intelligence Service (NIS)") == speaker_key("NIS")
+            == speaker_key("South Korea's National Intelligence Service"))
+    assert speaker_key("South Korea’s spy agency") == speaker_key("South Korea's spy agency")
+    assert speaker_key("South Korea's spy agency") != speaker_key("Ukraine's spy agency")
+    assert speaker_key("Yoon Ha-jin, a member of parliament’s intelligence committee,") == speaker_key("Yoon Ha-jin")
     assert [claim_status(0, 1), claim_status(1, 0), claim_status(2, 0), claim_status(1, 2)] == [
         "denied", "unverified", "corroborated", "contested"]
 
@@ -200,3 +206,32 @@ def test_anonymous_sources_of_one_outlet_count_once():
                           member(3, "Tribune", "an official", True), member(4, "Herald", "Kim Song", False)])
     assert (counted.raw, counted.independent) == (4, 3)
     assert counted.merged == ["unnamed or anonymous sources of one outlet (Herald)"]
+
+
+@pytest.mark.parametrize("content,said", [
+    ("the accusations from South Korea and Ukraine that it is sending soldiers to fight alongside Russia",
+     "it is sending soldiers to fight alongside Russia"),
+    ("claims that North Korea sent troops are false", "North Korea sent troops"),
+    ("the claim that North Korean troops are near Pokrovsk as unverified", "North Korean troops are near Pokrovsk"),
+    ('the reports as "groundless rumours."', ""),
+    ("these rumours", ""),
+    ("North Korea has sent troops to Russia", None),
+    ("storage tanks at the port terminal leaked", None),
+])
+def test_a_content_pointing_at_reports_is_read_as_what_they_said(content, said):
+    assert reported(content) == said
+
+
+def test_denials_of_reports_join_the_claim_the_reports_made_and_open_no_claim_of_their_own():
+    index = ClaimIndex()
+    first, next_id = assign_statements(index, [(1, "North Korea has sent thousands of soldiers to Russia", "assert")], 1)
+    claim = first[0].claim_id
+    found, next_id = assign_statements(index, [
+        (2, 'the reports as "groundless rumours"', "deny"),  # no content of its own: the article's claim
+        (3, "that North Korea has sent thousands of soldiers to fight for Russia", "assert"),
+        (4, "the accusations from South Korea that North Korea has sent soldiers to Russia", "deny"),
+        (5, "troop claims as groundless rumours", "assert"),  # a headline's cue read as neutral: still a denial
+    ], next_id)
+    sides = {a.statement_id: (a.claim_id, a.side) for a in found}
+    assert sides == {2: (claim, "deny"), 3: (claim, "support"), 4: (claim, "deny"), 5: (claim, "deny")}
+    assert next_id == 2  # nothing opened a claim worded "The reports as groundless rumours"

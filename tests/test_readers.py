@@ -4,7 +4,7 @@ import pytest
 
 from claimledger.errors import (BinaryInput, EmptyInput, InputTooLarge, InvalidEncoding, MalformedRecord,
                                 NoArticleText, UnknownFormat, UnreadableInput)
-from claimledger.ingest.dateline import read_dateline
+from claimledger.ingest.dateline import dateline_outlet, read_dateline
 from claimledger.ingest.readers import read_path, read_paths
 from claimledger.schema import Article
 
@@ -83,6 +83,17 @@ def test_readers_folder_is_read_recursively_and_batch_goes_on(tmp_path):
 ])
 def test_dateline(text, meta, expected):
     assert read_dateline(text, meta) == expected
+
+
+def test_a_dateline_without_a_year_takes_it_from_the_source_name_and_names_its_outlet():
+    text = "Envoy dismisses claims\n\nUNITED NATIONS, Oct 22 (Continental Post) - North Korea's envoy said."
+    assert read_dateline(text, None, "corpus/2024-10-22-continental-post.txt") == ("2024-10-22", "United Nations")
+    assert read_dateline(text, None, "https://wire.example/2023/10/21/envoy") == ("2023-10-22", "United Nations")
+    assert read_dateline(text, None, "notes.txt") == (None, "United Nations")  # no year anywhere: no guess
+    assert dateline_outlet(text) == "Continental Post"
+    label = "STATEMENT: Danstar rejects claims\n\nBRATOVA, Nov 6 (Danstar) - Danstar today rejects claims."
+    assert read_dateline(label, None, "2024-11-06-danstar.txt") == ("2024-11-06", "Bratova")
+    assert read_dateline("No dateline here.", None, "2024-11-06-danstar.txt") == ("2024-11-06", None)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])

@@ -37,6 +37,27 @@ def test_every_response_carries_the_security_headers(client):
         assert headers["x-content-type-options"] == "nosniff"
 
 
+def test_stories_are_the_board_and_have_their_api(client):
+    listed = client.get("/api/stories").json()
+    assert listed["items"] and {"id", "title", "support_independent", "deny_independent"} <= set(listed["items"][0])
+    story = client.get(f"/api/stories/{listed['items'][0]['id']}").json()
+    assert story["claims"] and {"side", "claim_id", "article_source"} <= set(story["statements"][0])
+    assert client.get("/api/stories/999999").status_code == 404
+    board = client.get("/", headers={"accept": "text/html"}).text
+    assert 'id="stories"' in board and "independent sources / statements" in board
+    assert client.get(f"/stories/{listed['items'][0]['id']}", headers={"accept": "text/html"}).status_code == 200
+
+
+def test_people_get_pages_for_bad_ids_and_the_api_has_docs(client):
+    html = {"accept": "text/html"}
+    for path, status in (("/claims/abc", 422), ("/stories/abc", 422), ("/stories/999999", 404)):
+        answer = client.get(path, headers=html)
+        assert answer.status_code == status and answer.headers["content-type"].startswith("text/html")
+    assert client.get("/api/claims/abc").headers["content-type"] == "application/json"
+    docs = client.get("/docs", headers=html)
+    assert docs.status_code == 200 and "/api/stories/{story_id}" in docs.text and "/api/claims" in docs.text
+
+
 def test_reading_endpoints_return_pages_of_json(client):
     claims = client.get("/api/claims", params={"limit": 1}).json()
     assert len(claims["items"]) == 1 and claims["limit"] == 1
@@ -185,3 +206,18 @@ def test_article_links_and_chart_labels_carry_no_markup(client):
     assert 'href="javascript:' not in page
     claim_id = client.get(f"/api/articles/{stored['id']}").json()["claims"][0]["claim_id"]
     assert "<i>Outlet</i>" not in client.get(f"/claims/{claim_id}").text.split('id="chart-data"')[1]
+
+
+def test_a_quote_a_wire_copy_repeats_is_shown_once_with_also_in():
+    from claimledger.interfaces.web.pages import by_side
+    from claimledger.store.claims_sql import ClaimStatement
+
+    def said(statement_id, article_id, copy_of, content="North Korea has sent troops", side="support"):
+        return ClaimStatement(statement_id, side, "NIS", None, False, content, (0, 1), None, article_id, "x", None,
+                              None, None, copy_of)
+
+    sides = by_side([said(1, 10, None), said(2, 11, 10), said(3, 12, 10, "North Korea has sent  troops"),
+                     said(4, 13, None), said(5, 14, None, side="deny")])
+    assert [(s.statement_id, [c.statement_id for c in copies]) for s, copies in sides["support"]] == [
+        (1, [2, 3]), (4, [])]  # two outlets saying it on their own are two quotes
+    assert [s.statement_id for s, _ in sides["deny"]] == [5]

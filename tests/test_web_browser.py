@@ -57,15 +57,28 @@ def page(browser):
     assert problems == []  # no script error, CSP violation, alert() or request leaving the machine
 
 
-def test_board_search_claim_and_article(page, server):
+def test_story_board_and_story_page(page, server):
     page.goto(server + "/")
+    assert page.locator("#stories tbody tr a.story-link").count() >= 2
+    assert "independent sources / statements" in page.locator("p.explain").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "stories.png"), full_page=True)
+    page.locator("#stories tbody tr a.story-link").first.click()
+    page.wait_for_selector("#timeline .main-svg")
+    page.wait_for_selector("#chains .main-svg")
+    assert page.locator(".side-support li, .side-deny li").count() >= 2
+    assert page.locator("#story-claims a.claim-link").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "story.png"), full_page=True)
+
+
+def test_board_search_claim_and_article(page, server):
+    page.goto(server + "/claims")
     rows = page.locator("#claims tbody tr")
     assert rows.count() > 5
     page.screenshot(path=str(ARTIFACTS / "board.png"), full_page=True)
 
     page.fill("form.filters input[name=q]", "troops")
     page.click("form.filters button")
-    page.wait_for_url("**/?**q=troops**")
+    page.wait_for_url("**/claims?**q=troops**")
     assert 0 < page.locator("#claims tbody tr a.claim-link").count() < rows.count() or "troops" in page.url
     page.locator("#claims tbody tr a.claim-link").first.click()
     page.wait_for_selector("#timeline .main-svg")

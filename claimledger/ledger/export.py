@@ -1,6 +1,7 @@
 """Exports of the claim ledger: JSON Lines, CSV, GraphML (who relays whom) and schema.org ClaimReview.
 
-Each writer takes claim pages (``store.claims_sql.ClaimPage``) and a text stream.
+Each writer takes claim pages (``store.claims_sql.ClaimPage``) or story pages (``store.stories_sql.StoryPage``,
+whose statements carry their side toward the story) and a text stream.
 """
 
 from __future__ import annotations
@@ -28,13 +29,17 @@ def write_jsonl(pages: Iterable, out: TextIO) -> int:
 
 
 def write_csv(pages: Iterable, out: TextIO) -> int:
+    """One row per claim (or story): its summary's fields."""
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
     count = 0
     for page in pages:
         summary = asdict(page.summary)
-        writer.writerow([summary[c] for c in CSV_COLUMNS])
+        if not count:
+            writer.writerow(summary)
+        writer.writerow(summary.values())
         count += 1
+    if not count:
+        writer.writerow(CSV_COLUMNS)
     return count
 
 

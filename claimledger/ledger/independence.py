@@ -59,15 +59,33 @@ def origins(statements: list[Statement]) -> list[tuple[Optional[str], bool, Opti
     return found
 
 
+TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
+# Descriptions of one kind of body, worded apart: "South Korea's spy agency", "South Korea's intelligence agency".
+SYNONYMS = {"spy agency": "intelligence service", "intelligence agency": "intelligence service",
+            "spy service": "intelligence service"}
+POSSESSOR = re.compile(r"^(?:the\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*'s?\s+(?=[A-Z])")  # "South Korea's" + a name
+
+
 def speaker_key(name: str) -> str:
-    """Names that differ in case, article or acronym form share a key."""
-    words = [w for w in re.findall(r"[\w'-]+", name) if w.lower() not in ("the", "s")]
+    """Names that differ in case, apostrophes, article, a possessor before a proper name, an
+    apposition or acronym form share a key: "South Korea’s National Intelligence Service", "the NIS"
+    and "National Intelligence Service" meet; "Yoon Ha-jin, a member of ..." is "Yoon Ha-jin"."""
+    name = " ".join(name.translate(TYPOGRAPHIC).split()).strip(" ,;:")
+    head = name.split(",")[0].strip()
+    if head != name and all(w[:1].isupper() for w in head.split()):  # a name, then its apposition
+        name = head
+    name = POSSESSOR.sub("", re.sub(r"\s*\([^)]*\)$", "", name))  # "... Service (NIS)": the name said twice
+    words = [w for w in re.findall(r"[\w'-]+", name) if w.lower() not in ("the", "s", "a", "an")]
+    words = [w[:-2] if w.lower().endswith("'s") else w for w in words]
     capitalised = [w for w in words if w[:1].isupper() and w.lower() not in ("of", "and", "for")]
-    if len(capitalised) >= 3:
+    if len(capitalised) >= 3 and len(capitalised) == len([w for w in words if w.lower() not in ("of", "and", "for")]):
         return "".join(w[0] for w in capitalised).upper()
     if len(words) == 1 and words[0].isupper():
         return words[0]
-    return " ".join(w.lower() for w in words)
+    key = " ".join(w.lower() for w in words)
+    for description, same in SYNONYMS.items():
+        key = key.replace(description, same)
+    return key
 
 
 def source_key(member: Member) -> tuple[str, str]:

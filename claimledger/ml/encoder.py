@@ -62,7 +62,12 @@ class SentenceEmbedder:
         self.batch_size = batch_size
         self.cache: dict[str, np.ndarray] = {}
 
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+    def __call__(self, texts: Sequence[str], remember: bool = True) -> np.ndarray:
+        """One vector per text; ``remember=False`` for texts that will not recur (an article's lead),
+        so a long ingest does not keep them all."""
+        if not remember:
+            return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                     show_progress_bar=False, convert_to_numpy=True).astype(np.float32)
         new = sorted(set(texts) - self.cache.keys())
         if new:
             vectors = self.model.encode(new, batch_size=self.batch_size, normalize_embeddings=True,

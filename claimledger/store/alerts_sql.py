@@ -8,7 +8,8 @@ import json
 from typing import Iterable, Optional
 
 from ..errors import InvalidWatch
-from ..watch.rules import Alert, AlertRule, ClaimState, claim_events, timestamp, utc_now
+from ..watch.rules import (Alert, AlertRule, ClaimState, StoryState, claim_events, shortened, story_denial, timestamp,
+                           utc_now)
 from .database import Database
 
 RULE_COLUMNS = "id, kind, claim_id, threshold, value, created_at"
@@ -49,9 +50,58 @@ def claim_states(db: Database, claim_ids: Iterable[int]) -> dict[int, Optional[C
     return states
 
 
-def fire(db: Database, article_id: int, rules: list[AlertRule], before: dict[int, Optional[ClaimState]]) -> int:
-    """Store the alerts that the article (just stored, its claims recounted) causes under ``rules``;
-    ``before`` holds its claims' states from before it.  Returns how many fired."""
+def story_states(db: Database, story_ids: Iterable[int]) -> dict[int, Optional[StoryState]]:
+    """Each story's state as stored now; None for a story with no claim yet (just opened)."""
+    states = {}
+    for story_id in story_ids:
+        row = db.execute("SELECT title, deny_raw + disagree_articles, claims FROM stories WHERE id = ?",
+                         (story_id,)).fetchone()
+        states[story_id] = StoryState(row[0], row[1]) if row and row[2] else None
+    return states
+
+
+def who_denied(db: Database, article_id: int, claims: str, params: tuple) -> str:
+    """Who in the article denied one of the claims ``claims`` selects, in their words; or that the
+    article itself disagrees."""
+    row = db.execute("SELECT coalesce(s.speaker_entity, s.speaker, 'an unnamed source'), s.content FROM statements s"
+                     " JOIN claim_statements cs ON cs.statement_id = s.id WHERE s.article_id = ? AND cs.side = 'deny'"
+                     f" AND cs.claim_id IN ({claims}) ORDER BY s.position LIMIT 1", (article_id, *params)).fetchone()
+    if row:
+        return f"{row[0]} said \"{shortened(row[1], 200)}\""
+    where = db.scalar("SELECT coalesce(outlet, source) FROM articles WHERE id = ?", (article_id,))
+    return f"article {article_id} ({shortened(where, 80)}) disagrees"
+
+
+def story_alerts(db: Database, article_id: int, rules: list[AlertRule], before: dict[int, Optional[StoryState]],
+                 opened_story: Optional[int]) -> list[tuple]:
+    """(rule id, event, message, claim id, statement id) of the story rules the article fires."""
+    fired = []
+    after = story_states(db, before)
+    for rule in rules:
+        if rule.kind == "story-denial":
+            for story_id, state in after.items():
+                def who(story: int = story_id) -> str:
+                    return who_denied(db, article_id, "SELECT claim_id FROM claim_statements WHERE story_id = ?",
+                                      (story,))
+                if state is not None:
+                    fired += [(rule.id, event, message, None, None)
+                              for event, message in story_denial(story_id, before[story_id], state, who)]
+        elif rule.kind == "new-story" and opened_story is not None:
+            said = article_statements(db, article_id, " AND (lower(s.speaker_entity) = lower(?)"
+                                      " OR lower(s.origin_speaker) = lower(?))", (rule.value, rule.value))
+            matched = said or phrase_matches(db, article_id, rule.value)
+            title = db.scalar("SELECT title FROM stories WHERE id = ?", (opened_story,)) or ""
+            fired += [(rule.id, f"story {opened_story} opened",
+                       f"new story {opened_story} ({shortened(title)}): {speaker_of(db, sid)} said "
+                       f"\"{shortened(content, 200)}\"", claim_id, sid) for sid, content, claim_id in matched[:1]]
+    return fired
+
+
+def fire(db: Database, article_id: int, rules: list[AlertRule], before: dict[int, Optional[ClaimState]],
+         story_before: Optional[dict[int, Optional[StoryState]]] = None, opened_story: Optional[int] = None) -> int:
+    """Store the alerts that the article (just stored, its claims and stories recounted) causes under
+    ``rules``; ``before`` and ``story_before`` hold its claims' and stories' states from before it, and
+    ``opened_story`` the story it opened, if any.  Returns how many fired."""
     live = dict(db.execute("SELECT id, coalesce(merged_into, id) FROM claims WHERE id IN (SELECT claim_id FROM"
                            " alert_rules WHERE claim_id IS NOT NULL AND removed_at IS NULL)").fetchall())
     after = claim_states(db, before)
@@ -59,12 +109,14 @@ def fire(db: Database, article_id: int, rules: list[AlertRule], before: dict[int
     copy = db.scalar("SELECT copy_of FROM articles WHERE id = ?", (article_id,)) is not None
     fired = []  # (rule id, event, message, claim id, statement id)
     for rule in rules:
-        if copy and rule.kind not in ("first-denial", "support", "status"):
+        story_rule = rule.kind in ("story-denial", "new-story")  # judged below, once the stories are recounted
+        if story_rule or copy and rule.kind not in ("first-denial", "support", "status"):
             continue
         # A rule on a claim since merged into another watches the claim that took its statements.
         scoped = AlertRule(rule.id, rule.kind, live.get(rule.claim_id), rule.threshold, rule.value)
         if rule.kind in ("first-denial", "support", "status"):
-            fired += [(rule.id, event, message, claim_id, None)
+            fired += [(rule.id, event, message + (f": {who_denied(db, article_id, '?', (claim_id,))}"
+                                                  if rule.kind == "first-denial" else ""), claim_id, None)
                       for claim_id, state in after.items() if state is not None
                       for event, message in claim_events(scoped, claim_id, before[claim_id], state, article_id)]
         elif rule.kind == "entity":
@@ -79,6 +131,8 @@ def fire(db: Database, article_id: int, rules: list[AlertRule], before: dict[int
                       for sid, content, claim_id in phrase_matches(db, article_id, rule.value)]
         else:
             fired += evidence_events(db, article_id, rule.id, rule.value, scoped.claim_id)
+    fired += story_alerts(db, article_id, [r for r in rules if r.kind in ("story-denial", "new-story")],
+                          story_before or {}, opened_story if not copy else None)
     fired_at = timestamp(utc_now())
     db.executemany("INSERT INTO alerts (rule_id, event, message, claim_id, statement_id, article_id, fired_at)"
                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rule_id, event) DO NOTHING",

@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 
 from ..ledger.article_stance import ClaimInArticle, article_stances, content_reading, stance_model
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
-from ..ledger.claims import ClaimIndex, assign_statements
+from ..ledger.claims import ClaimIndex, assign_statements, matched_text
 from ..ledger.independence import Member, claim_status, count_side
 from ..ledger.reviews import Merge, Verdict
 from ..schema import speaks
@@ -29,6 +29,7 @@ def load_index(db: Database, index: Optional[ClaimIndex] = None, after_article: 
                       " ON s.id = cs.statement_id WHERE cs.similarity > 0 AND s.article_id > ?"
                       " ORDER BY cs.statement_id", (after_article,))
     for facet, content in rows:
+        content = matched_text(content)  # as assign_statements matched it
         terms = content_terms(content)
         index.observe(terms)
         index.add(facet, content, terms)
@@ -97,16 +98,23 @@ def assign_article_stances(db: Database, index: ClaimIndex, article_id: int) -> 
 
 MEMBER_SQL = """
     SELECT cs.statement_id, cs.side, s.article_id, coalesce(a.copy_of, a.id), root.outlet,
-           s.origin_speaker, s.origin_anonymous, s.relayed_by, coalesce(s.date, a.published)
+           s.origin_speaker, s.origin_anonymous, s.relayed_by, coalesce(s.date, a.published), c.canonical
     FROM claim_statements cs
+    JOIN claims c ON c.id = cs.claim_id
     JOIN statements s ON s.id = cs.statement_id
     JOIN articles a ON a.id = s.article_id
     JOIN articles root ON root.id = coalesce(a.copy_of, a.id)
-    WHERE cs.claim_id = ?"""
+    WHERE {condition}"""
+
+
+def member_rows(db: Database, condition: str, params: tuple) -> list[tuple[Member, Optional[str], str]]:
+    """(member, date, its claim's text) of the claim members (``cs``, claims ``c``) matching ``condition``."""
+    return [(Member(*row[:6], bool(row[6]), row[7]), row[8], row[9])
+            for row in db.execute(MEMBER_SQL.format(condition=condition), params)]
 
 
 def members(db: Database, claim_id: int) -> list[tuple[Member, Optional[str]]]:
-    return [(Member(*row[:6], bool(row[6]), row[7]), row[8]) for row in db.execute(MEMBER_SQL, (claim_id,))]
+    return [(member, date) for member, date, _ in member_rows(db, "cs.claim_id = ?", (claim_id,))]
 
 
 COUNTED_COLUMNS = ("status", "support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw",

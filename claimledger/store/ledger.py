@@ -22,7 +22,9 @@ from ..ledger.reviews import Merge, Verdict
 from ..schema import Article, Extraction, Statement
 from ..watch.rules import Alert, AlertRule
 from ..watch.sources import Poll, WatchSource
-from . import alerts_sql, browse_sql, claims_sql, integrity, reviews_sql, watch_sql
+from ..ledger.article_stance import stance_model
+from ..ledger.stories import StoryIndex
+from . import alerts_sql, browse_sql, claims_sql, integrity, reviews_sql, stories_sql, watch_sql
 from .database import ALL_ROWS, Database, migrate
 
 DEFAULT_DB = "claimledger.db"
@@ -62,6 +64,7 @@ class Ledger:
             self.db.execute("PRAGMA synchronous = NORMAL")
         self._copies: Optional[CopyIndex] = None
         self._claims: Optional[tuple[ClaimIndex, int]] = None
+        self._stories: Optional[tuple[StoryIndex, int]] = None
         self._seen_article = 0  # the newest article the in-memory indexes include
         self._seen_merge = -1  # the newest claim merge the claim index's map includes
 
@@ -103,7 +106,7 @@ class Ledger:
                 self.insert_statements(article_id, extraction.statements)
                 self.assign_claims(article_id)
         except BaseException as exc:
-            self._claims = self._copies = None  # the in-memory indexes may hold what was rolled back: rebuild them
+            self._claims = self._copies = self._stories = None  # they may hold what was rolled back: rebuild
             if isinstance(exc, self.db.Error):  # raised past the Database wrapper (a cursor's fetch)
                 raise LedgerError(self.db.name, problem=one_line(exc)) from None
             raise
@@ -126,36 +129,80 @@ class Ledger:
         """Within a write transaction: the near-duplicate and claim indexes, built on first use and
         brought up to date with what other writers stored since."""
         latest = self.db.scalar("SELECT max(id) FROM articles") or 0
-        if self._copies is None or self._claims is None:
+        unplaced_checked = self._stories is not None
+        if self._copies is None or self._claims is None or self._stories is None:
             for article_id, text in self.db.execute("SELECT id, text FROM articles WHERE minhash IS NULL").fetchall():
                 # Signatures a shingle-hash change cleared are recomputed once.
                 self.db.execute("UPDATE articles SET minhash = ? WHERE id = ?", (to_blob(signature(text)), article_id))
             self._copies = CopyIndex(self.db.execute("SELECT id, minhash, copy_of FROM articles ORDER BY id"))
             self._claims = claims_sql.load_index(self.db)
+            self._stories = stories_sql.load_index(self.db)
             self._seen_merge = -1  # a new index starts without the merge map
         elif latest != self._seen_article:
             for article_id, blob, copy_of in self.db.execute(
                     "SELECT id, minhash, copy_of FROM articles WHERE id > ? ORDER BY id", (self._seen_article,)):
                 self._copies.add(article_id, from_blob(blob), copy_of)
             self._claims = claims_sql.load_index(self.db, self._claims[0], after_article=self._seen_article)
+            self._stories = stories_sql.load_index(self.db, self._stories[0], after_article=self._seen_article)
         merges = self.db.scalar("SELECT max(id) FROM claim_merges") or 0
         if merges != self._seen_merge:  # merges by any writer: re-read the map only when one happened
             self._claims[0].merged_into = claims_sql.merged_claims(self.db)
             self._seen_merge = merges
         self._seen_article = latest
+        if unplaced_checked:
+            return
+        for (article_id,) in self.db.execute("SELECT id FROM articles WHERE stories_assigned = 0 ORDER BY id"
+                                             ).fetchall():  # stored before stories existed: placed once, in order
+            self.place_in_story(article_id, lambda: self.claims_of_article(article_id))
+
+    def claims_of_article(self, article_id: int) -> set[int]:
+        return {claim_id for (claim_id,) in self.db.execute(
+            "SELECT cs.claim_id FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
+            " WHERE s.article_id = ?", (article_id,))}
+
+    def place_in_story(self, article_id: int, assign: Callable[[], set[int]], watched: bool = False
+                       ) -> tuple[dict, Optional[int]]:
+        """Within the caller's transaction: place the article in its story, let ``assign()`` assign its
+        statements to claims (returning the claims touched), put them in the story and recount it.
+        Returns the story's state from before (when ``watched``: alert rules are active) and the story
+        the article opened, if any."""
+        index, next_story = self._stories
+        story_id, similarity, self_next = stories_sql.place_article(self.db, index, next_story, article_id,
+                                                                    self._claims[0])
+        self._stories = (index, self_next)
+        touched = assign()
+        if story_id is None:
+            return {}, None
+        # Stories holding statements on the touched claims: a claim's new wording may change their titles
+        # or which way their statements count.
+        others = stories_sql.stories_of_claims(self.db, touched) - {story_id}
+        before = alerts_sql.story_states(self.db, [story_id, *others]) if watched else {}
+        stories_sql.adopt_statements(self.db, index, article_id, touched, story_id)
+        for story in [story_id, *sorted(others)]:
+            stories_sql.refresh_story(self.db, story)
+        stories_sql.judge_article(self.db, article_id, story_id, similarity, stance_model())
+        stories_sql.refresh_story(self.db, story_id)
+        return before, story_id if story_id >= next_story else None
 
     def assign_claims(self, article_id: int) -> None:
-        """Within the caller's transaction: the article's statements to claims, touched claims recounted."""
-        index, next_id = self._claims
-        touched, next_id = claims_sql.assign_article(self.db, index, next_id, article_id)
-        self._claims = (index, next_id)
-        touched |= claims_sql.assign_article_stances(self.db, index, article_id)
+        """Within the caller's transaction: the article to its story and its statements to claims, the
+        touched claims and stories recounted."""
         rules = alerts_sql.active_rules(self.db)
-        before = alerts_sql.claim_states(self.db, touched) if rules else {}
-        for claim_id in touched:
-            claims_sql.refresh_claim(self.db, claim_id)
+        before: dict = {}
+
+        def assign() -> set[int]:
+            index, next_id = self._claims
+            touched, next_id = claims_sql.assign_article(self.db, index, next_id, article_id)
+            self._claims = (index, next_id)
+            touched |= claims_sql.assign_article_stances(self.db, index, article_id)
+            before.update(alerts_sql.claim_states(self.db, touched) if rules else {})
+            for claim_id in touched:
+                claims_sql.refresh_claim(self.db, claim_id)
+            return touched
+
+        story_before, opened = self.place_in_story(article_id, assign, watched=bool(rules))
         if rules:  # in this transaction: the article and the alerts it causes are stored together
-            alerts_sql.fire(self.db, article_id, rules, before)
+            alerts_sql.fire(self.db, article_id, rules, before, story_before, opened)
 
     def record_verdict(self, verdict: Verdict) -> Verdict:
         """Store a reviewer's verdict on a live claim (see ``ledger.reviews.new_verdict``)."""
@@ -169,9 +216,56 @@ class Ledger:
                 merges = reviews_sql.merge_claims(self.db, claim_ids, into, reason, merged_by)
                 for claim_id in {into, *claim_ids}:
                     claims_sql.refresh_claim(self.db, claim_id)
+                for story_id in sorted(stories_sql.stories_of_claims(self.db, {into, *claim_ids})):
+                    stories_sql.refresh_story(self.db, story_id)
         finally:
             self._claims = None  # the claim index is rebuilt from the store, merged statements included
         return merges
+
+    def edit_stories(self, edit: Callable) -> list:
+        """Run a reviewer's story edit (``edit(index)`` returning its StoryEdits) and recount the stories
+        it touched."""
+        try:
+            with self.db.writing():
+                self.catch_up()
+                edits = edit(self._stories[0])
+                edits = edits if isinstance(edits, list) else [edits]
+                for story_id in sorted({e.story_id for e in edits} | {e.to_story_id for e in edits}):
+                    stories_sql.refresh_story(self.db, story_id)
+        finally:
+            self._stories = None  # rebuilt from the store, edits included
+        return edits
+
+    def merge_stories(self, story_ids: Sequence[int], into: int, reason: str, edited_by: str) -> list:
+        """Merge stories into ``into``, recount them, and record why and by whom."""
+        return self.edit_stories(lambda index: stories_sql.merge_stories(self.db, index, list(story_ids), into,
+                                                                          reason, edited_by))
+
+    def split_story(self, story_id: int, claim_ids: Sequence[int], reason: str, edited_by: str):
+        """Move a story's statements on some claims into a new story; returns the edit (its
+        ``to_story_id`` is the new story)."""
+        def split(_index: StoryIndex):
+            new_id = max(self._stories[1], (self.db.scalar("SELECT max(id) FROM stories") or 0) + 1)
+            return stories_sql.split_story(self.db, story_id, list(claim_ids), new_id, reason, edited_by)
+        return self.edit_stories(split)[0]
+
+    def move_claim(self, claim_id: int, from_story: int, to_story: int, reason: str, edited_by: str):
+        """Move a story's statements on one claim into another story."""
+        return self.edit_stories(lambda _index: stories_sql.move_claim(self.db, claim_id, from_story, to_story,
+                                                                        reason, edited_by))[0]
+
+    def stories(self, **filters) -> list[stories_sql.StorySummary]:
+        """Stories, most independently supported or denied first (filters: see stories_sql.list_stories)."""
+        return stories_sql.list_stories(self.db, **filters)
+
+    def story(self, story_id: int) -> Optional[stories_sql.StoryPage]:
+        return stories_sql.story_page(self.db, story_id)
+
+    def story_pages(self) -> Iterator[stories_sql.StoryPage]:
+        """Every live story's page, in id order (for exports)."""
+        for (story_id,) in self.db.execute("SELECT id FROM stories WHERE claims > 0 AND merged_into IS NULL"
+                                           " ORDER BY id").fetchall():
+            yield stories_sql.story_page(self.db, story_id)
 
     def recluster(self, threshold: float, embed: Callable, apply: bool = False,
                   merged_by: str = "re-clustering") -> list[MergeProposal]:
@@ -266,7 +360,8 @@ class Ledger:
         return integrity.check(self.db)
 
     def counts(self) -> dict[str, int]:
-        return {table: self.db.scalar(f"SELECT count(*) FROM {table}") for table in ("articles", "statements", "claims")}
+        return {table: self.db.scalar(f"SELECT count(*) FROM {table}")
+                for table in ("articles", "statements", "claims", "stories")}
 
     def rows(self, limit: Optional[int] = None) -> Iterator[LedgerRow]:
         """Statements across articles, grouped by speaker, oldest first."""

@@ -13,13 +13,32 @@ VERDICT_COLUMNS = "claim_id, rating, reviewer, reviewed_on, note, recorded_at"
 MERGE_COLUMNS = "claim_id, into_claim_id, reason, merged_by, statements, merged_at"
 
 
-def live_claim(db: Database, claim_id: int, what: str = "claim") -> None:
-    """Refuse a claim that does not exist or was merged into another."""
-    row = db.execute("SELECT merged_into FROM claims WHERE id = ?", (claim_id,)).fetchone()
+ROW_NAMES = {"claims": "claim", "stories": "story"}
+
+
+def live_row(db: Database, table: str, row_id: int, what: str) -> None:
+    """Refuse a claim or story (``table``: claims, stories) that does not exist or was merged into another."""
+    row = db.execute(f"SELECT merged_into FROM {table} WHERE id = ?", (row_id,)).fetchone()
     if row is None:
-        raise InvalidReview(str(claim_id), problem=f"no {what} {claim_id}")
+        raise InvalidReview(str(row_id), problem=f"no {what} {row_id}")
     if row[0] is not None:
-        raise InvalidReview(str(claim_id), problem=f"{what} {claim_id} was merged into claim {row[0]}")
+        raise InvalidReview(str(row_id), problem=f"{what} {row_id} was merged into {ROW_NAMES[table]} {row[0]}")
+
+
+def live_claim(db: Database, claim_id: int, what: str = "claim") -> None:
+    live_row(db, "claims", claim_id, what)
+
+
+def merge_sources(db: Database, table: str, row_ids: Sequence[int], into: int) -> list[int]:
+    """The claims or stories to merge into ``into``, each once, after checking the merge makes sense."""
+    what = ROW_NAMES[table]
+    live_row(db, table, into, f"target {what}")
+    sources = list(dict.fromkeys(row_ids))
+    if not sources:
+        raise InvalidReview(table, problem=f"name at least one {what} to merge")
+    if into in sources:
+        raise InvalidReview(str(into), problem=f"{what} {into} cannot be merged into itself")
+    return sources
 
 
 def record_verdict(db: Database, verdict: Verdict) -> Verdict:
@@ -42,12 +61,7 @@ def merge_claims(db: Database, claim_ids: Sequence[int], into: int, reason: str,
     """Move the statements (and article stances) of ``claim_ids`` to claim ``into``; each merged claim
     keeps its id, points at ``into`` and leaves one audit row.  The caller recounts the claims."""
     reason, merged_by = checked_text(reason, "reason"), checked_text(merged_by, "merged by")
-    live_claim(db, into, "target claim")
-    sources = list(dict.fromkeys(claim_ids))
-    if not sources:
-        raise InvalidReview("claims", problem="name at least one claim to merge")
-    if into in sources:
-        raise InvalidReview(str(into), problem=f"claim {into} cannot be merged into itself")
+    sources = merge_sources(db, "claims", claim_ids, into)
     merges = []
     for claim_id in sources:
         live_claim(db, claim_id)

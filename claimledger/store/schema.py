@@ -27,6 +27,9 @@ articles = Table(
     # Set once the article's statements are assigned to claims and its own stances judged.
     Column("claims_assigned", Integer, nullable=False, server_default=text("0")),
     Column("stances_assigned", Integer, nullable=False, server_default=text("0")),
+    # Set once the article is placed in a story; its lead's sentence embedding, kept for the story index.
+    Column("stories_assigned", Integer, nullable=False, server_default=text("0")),
+    Column("lead_vector", LargeBinary),
     Index("articles_copy_of", "copy_of"),
 )
 
@@ -70,7 +73,9 @@ claims = Table(
                     "decline_raw", "statements", "agree_articles", "disagree_articles", "discuss_articles")),
     Column("first_seen", Text), Column("last_activity", Text),
     Column("merged_into", Integer),  # set when a merge moved this claim's statements to another
+    Column("story_id", Integer),  # the story of the article that opened the claim (ledger.stories)
     Index("claims_status", "status"),
+    Index("claims_story", "story_id"),
     Index("claims_rank", "support_independent", "deny_independent"),
 )
 
@@ -82,7 +87,9 @@ claim_statements = Table(
     Column("side", Text, nullable=False),
     Column("similarity", Float, nullable=False),
     Column("facet", Integer),  # the claim it first joined (a merge moves claim_id, never the facet)
+    Column("story_id", Integer),  # the story of the statement's article (ledger.stories), or a reviewer's
     Index("claim_statements_claim", "claim_id"),
+    Index("claim_statements_story", "story_id"),
     # Covers "the claim of this statement", so PostgreSQL answers it from the index alone.
     Index("claim_statements_claim_of", "statement_id", "claim_id"),
 )
@@ -95,6 +102,45 @@ article_claims = Table(
     Column("basis", Text, nullable=False),
     PrimaryKeyConstraint("article_id", "claim_id"),
     Index("article_claims_claim", "claim_id"),
+)
+
+STORY_COUNTS = ("support_raw", "support_independent", "deny_raw", "deny_independent", "hedge_raw", "decline_raw",
+                "statements", "claims", "articles", "agree_articles", "disagree_articles", "discuss_articles")
+
+stories = Table(
+    "stories", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # ids come from the story index
+    Column("title", Text, nullable=False),  # the central claim's text
+    Column("central_claim", Integer),
+    Column("status", Text, nullable=False),
+    *(Column(count, Integer, nullable=False, server_default=text("0")) for count in STORY_COUNTS),
+    Column("first_seen", Text), Column("last_activity", Text),
+    Column("merged_into", Integer),  # set when a reviewer merged this story into another
+    Index("stories_rank", "support_independent", "deny_independent"),
+    Index("stories_activity", "last_activity"),
+)
+
+article_stories = Table(
+    "article_stories", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("stance", Text, nullable=False),  # the article's own stance toward the story's proposition
+    Column("basis", Text, nullable=False),
+    Column("similarity", Float, nullable=False),
+    PrimaryKeyConstraint("article_id", "story_id"),
+    Index("article_stories_story", "story_id"),
+)
+
+story_edits = Table(
+    "story_edits", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", Text, nullable=False),  # merge, split, move
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),  # the story edited
+    Column("to_story_id", Integer, ForeignKey("stories.id"), nullable=False),  # where its claims went
+    Column("claims", Text, nullable=False),  # the claim ids moved, as JSON
+    *(Column(name, Text, nullable=False) for name in ("reason", "edited_by")),
+    Column("edited_at", Text, nullable=False, server_default=text("CURRENT_TIMESTAMP")),
+    Index("story_edits_story", "story_id"),
 )
 
 verdicts = Table(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import Callable, Optional
 
 from ..errors import InvalidWatch
 from ..lexicon import EVIDENCE_NOUNS
@@ -21,6 +21,9 @@ RULE_KINDS = {
     "entity": "a watched entity makes a statement",
     "phrase": "a statement matches a watched phrase (every word; \"quoted\" for the exact phrase)",
     "evidence": "new evidence of a kind (video, photo, document, ...) is cited on a claim",
+    "story-denial": "a story gains its first denial (a statement denying its proposition, or an article that "
+                    "disagrees)",
+    "new-story": "a new story opens with a statement matching a watched phrase or by a watched entity",
 }
 CLAIM_RULES = ("first-denial", "support", "status", "evidence")  # may watch one claim, or every claim
 EVIDENCE_KINDS = tuple(sorted(set(EVIDENCE_NOUNS.values())))
@@ -65,7 +68,9 @@ class AlertRule:
                 "status": f"status change of {target}",
                 "entity": f"statement by {self.value}",
                 "phrase": f"statement matching {self.value}",
-                "evidence": f"{self.value} cited on {target}"}[self.kind]
+                "evidence": f"{self.value} cited on {target}",
+                "story-denial": "first denial of any story",
+                "new-story": f"new story matching {self.value}"}[self.kind]
 
 
 def new_rule(kind: str, claim_id: Optional[int] = None, threshold: Optional[int] = None,
@@ -81,6 +86,8 @@ def new_rule(kind: str, claim_id: Optional[int] = None, threshold: Optional[int]
     elif threshold is not None:
         raise InvalidWatch(kind, problem=f"only a support rule takes a threshold, not {kind}")
     value = " ".join(value.split()) if value else None
+    if kind == "new-story" and not value:
+        raise InvalidWatch(kind, problem="a new-story rule needs the phrase or entity to watch")
     if kind in ("entity", "phrase") and not value:
         raise InvalidWatch(kind, problem=f"an {kind} rule needs the {kind} to watch" if kind == "entity"
                            else "a phrase rule needs the phrase to watch")
@@ -89,7 +96,7 @@ def new_rule(kind: str, claim_id: Optional[int] = None, threshold: Optional[int]
         if value not in EVIDENCE_KINDS:
             raise InvalidWatch(kind, problem=f"unknown evidence kind {value!r} "
                                              f"(expected one of {', '.join(EVIDENCE_KINDS)})")
-    elif kind not in ("entity", "phrase") and value:
+    elif kind not in ("entity", "phrase", "new-story") and value:
         raise InvalidWatch(kind, problem=f"a {kind} rule takes no text")
     if value and len(value) > MAX_VALUE:
         raise InvalidWatch(kind, problem=f"the watched text is over {MAX_VALUE} characters")
@@ -114,6 +121,8 @@ class Alert:
         links = {"article": f"/articles/{self.article_id}"}
         if self.claim_id is not None:
             links["claim"] = f"/claims/{self.claim_id}"
+        if self.event.startswith("story "):
+            links["story"] = f"/stories/{self.event.split()[1]}"
         return {"id": self.id, "rule": {"id": self.rule_id, "kind": self.kind, "watches": self.rule},
                 "event": self.event, "message": self.message, "claim_id": self.claim_id,
                 "statement_id": self.statement_id, "article_id": self.article_id, "fired_at": self.fired_at,
@@ -130,13 +139,39 @@ class ClaimState:
     independent_support: int
 
 
+def shortened(text: str, limit: int = 120) -> str:
+    """At most ``limit`` characters, cut at a word boundary with an ellipsis, never mid-word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return (cut or text[:limit]) + "…"
+
+
+@dataclass
+class StoryState:
+    """What story rules compare before and after an article: a story's title and denials."""
+
+    title: str
+    denials: int  # denying statements and disagreeing articles
+
+
+def story_denial(story_id: int, before: Optional[StoryState], after: StoryState, who: Callable[[], str]
+                 ) -> list[tuple[str, str]]:
+    """(event key, message) when an article gives a story its first denial; ``who()`` says who denied what."""
+    if after.denials and not (before and before.denials):
+        return [(f"story {story_id} first denial", f"story {story_id} ({shortened(after.title)}) has its first "
+                                                   f"denial: {who()}")]
+    return []
+
+
 def claim_events(rule: AlertRule, claim_id: int, before: Optional[ClaimState], after: ClaimState,
                  article_id: int) -> list[tuple[str, str]]:
     """(event key, message) for each event of a claim rule that one article's changes to one claim make.
     ``before`` is None for a claim the article opened."""
     if rule.claim_id is not None and rule.claim_id != claim_id:
         return []
-    name = f"claim {claim_id} ({after.canonical[:120]})"
+    name = f"claim {claim_id} ({shortened(after.canonical)})"
     if rule.kind == "first-denial" and after.denials and not (before and before.denials):
         return [(f"claim {claim_id}", f"{name} has its first denial")]
     if rule.kind == "support" and after.independent_support >= rule.threshold > (

@@ -16,7 +16,7 @@ from ...ingest.readers import DEFAULT_MAX_BYTES, check_article_text
 from ...ledger.independence import STATUSES
 from ...ledger.reviews import MAX_TEXT, RATINGS, new_verdict
 from ...schema import Article
-from ...store import browse_sql, claims_sql
+from ...store import browse_sql, claims_sql, stories_sql
 from .security import check_read, check_write
 
 router = APIRouter(prefix="/api", dependencies=[Depends(check_read)])
@@ -24,6 +24,7 @@ MAX_ROW = 2 ** 62  # ids and offsets beyond SQLite's 64-bit integers are refused
 LIMIT = Query(50, ge=1, le=500, description="Items per page.")
 OFFSET = Query(0, ge=0, le=MAX_ROW, description="Items to skip.")
 CLAIM_ID = Path(..., ge=0, le=MAX_ROW, description="Claim id.")
+STORY_ID = Path(..., ge=0, le=MAX_ROW, description="Story id.")
 ARTICLE_ID = Path(..., ge=0, le=MAX_ROW, description="Article id.")
 
 
@@ -43,6 +44,23 @@ def or_404(found, what: str):
     if found is None:
         raise HTTPException(404, f"no {what}")
     return found
+
+
+@router.get("/stories", summary="Stories (the claims about one event), most independently supported or denied first")
+async def stories(request: Request,
+                  entity: Optional[str] = Query(None, description="Stories whose statements name an entity."),
+                  since: Optional[date] = Query(None, description="Last activity on or after this date."),
+                  q: Optional[str] = Query(None, description="Full-text search over the stories' statements."),
+                  limit: int = LIMIT, offset: int = OFFSET) -> dict:
+    items = stories_sql.list_stories(reader(request), search=q, entity=entity, since=since and since.isoformat(),
+                                     limit=limit + 1, offset=offset)
+    return page(request, items, limit, offset)
+
+
+@router.get("/stories/{story_id}", summary="One story: its proposition, supporters and deniers with their source "
+                                           "chains, claims, articles with their stance, reviewer's changes")
+async def story(request: Request, story_id: int = STORY_ID) -> dict:
+    return asdict(or_404(stories_sql.story_page(reader(request), story_id), f"story {story_id}"))
 
 
 @router.get("/claims", summary="Claims, most independently supported or denied first")

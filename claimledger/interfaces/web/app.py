@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Optional, Union
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
@@ -67,6 +69,23 @@ def create_app(db: Union[str, Path], token: Optional[str] = None, reads_need_tok
         return FileResponse(bundle, media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request):
+        """The API's endpoints as a page of our own (Swagger UI would load its assets from a CDN)."""
+        schema = app.openapi()
+        endpoints = [{"method": method.upper(), "path": path, "summary": spec.get("summary", ""),
+                      "parameters": spec.get("parameters", [])}
+                     for path, methods in schema["paths"].items() for method, spec in methods.items()]
+        return pages.render(request, "docs.html", endpoints=endpoints, description=schema["info"]["description"])
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, error: RequestValidationError):
+        """A malformed id or parameter: JSON for the API, a page naming the problem for people."""
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+            return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}" for e in error.errors())
+        return pages.render(request, "error.html", status_code=422, status=422, detail=problems)
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, error: HTTPException):

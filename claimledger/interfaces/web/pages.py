@@ -1,4 +1,4 @@
-"""Server-rendered pages: the claim board, claim, article and entity pages, and the ingest form.
+"""Server-rendered pages: the story board, story, claim board, claim, article and entity pages, and the ingest form.
 Templates autoescape everything they show; plot data travels as JSON in a data block that the
 page's own script (no inline script: the CSP forbids it) hands to Plotly."""
 
@@ -17,9 +17,9 @@ from ...ingest.readers import DEFAULT_MAX_BYTES, read_html, read_text_file
 from ...ledger.independence import STATUSES
 from ...ledger.reviews import RATINGS, new_verdict
 from ...schema import Article
-from ...store import browse_sql, claims_sql
+from ...store import browse_sql, claims_sql, stories_sql
 from ...store.claims_sql import SIDES
-from .api import ARTICLE_ID, CLAIM_ID, MAX_ROW, or_404, store_article
+from .api import ARTICLE_ID, CLAIM_ID, MAX_ROW, STORY_ID, or_404, store_article
 from .charts import chain_graph, timeline
 from .highlight import KINDS, runs
 from .security import check_read, check_write
@@ -35,6 +35,19 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
 
 
+def by_side(statements) -> dict[str, list[tuple]]:
+    """Per side, (statement, the wire copies and reprints that repeat it) in order: a quote that a
+    copy repeats word for word is shown once, with "also in"."""
+    shown: dict[tuple, tuple] = {}
+    for statement in statements:
+        key = (statement.side, statement.speaker, " ".join(statement.content.split()))
+        if key in shown and (statement.copy_of or shown[key][0].copy_of):
+            shown[key][1].append(statement)
+        else:
+            shown.setdefault(key if key not in shown else (*key, statement.statement_id), (statement, []))
+    return {side: [pair for pair in shown.values() if pair[0].side == side] for side in SIDES}
+
+
 def iso_date(text: Optional[str]) -> Optional[str]:
     """A form's date field: empty or malformed means no bound."""
     try:
@@ -44,22 +57,42 @@ def iso_date(text: Optional[str]) -> Optional[str]:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def board(request: Request, status: Optional[str] = None, entity: Optional[str] = None, since: Optional[str] = None,
-          until: Optional[str] = None, q: Optional[str] = None, page: int = Query(1, ge=1, le=MAX_ROW // 100)):
+async def board(request: Request, entity: Optional[str] = None, since: Optional[str] = None, q: Optional[str] = None,
+                page: int = Query(1, ge=1, le=MAX_ROW // 100)):
+    """The analyst's view: stories first."""
+    filters = {"entity": entity or "", "since": iso_date(since) or "", "q": q or ""}
+    found = stories_sql.list_stories(request.app.state.access.reader(), search=q or None, entity=entity or None,
+                                     since=filters["since"] or None, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render(request, "board.html", stories=found[:PAGE_SIZE], filters=filters, page=page,
+                  more=len(found) > PAGE_SIZE)
+
+
+@router.get("/claims", response_class=HTMLResponse)
+async def claims_board(request: Request, status: Optional[str] = None, entity: Optional[str] = None,
+                       since: Optional[str] = None, until: Optional[str] = None, q: Optional[str] = None,
+                       page: int = Query(1, ge=1, le=MAX_ROW // 100)):
     filters = {"status": status if status in STATUSES else "", "entity": entity or "", "since": iso_date(since) or "",
                "until": iso_date(until) or "", "q": q or ""}
     found = claims_sql.list_claims(request.app.state.access.reader(), entity=entity or None,
                                    status=filters["status"] or None, since=filters["since"] or None,
                                    until=filters["until"] or None, search=q or None, limit=PAGE_SIZE + 1,
                                    offset=(page - 1) * PAGE_SIZE)
-    return render(request, "board.html", claims=found[:PAGE_SIZE], statuses=STATUSES, filters=filters, page=page,
+    return render(request, "claims.html", claims=found[:PAGE_SIZE], statuses=STATUSES, filters=filters, page=page,
                   more=len(found) > PAGE_SIZE)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+async def story(request: Request, story_id: int = STORY_ID):
+    found = or_404(stories_sql.story_page(request.app.state.access.reader(), story_id), f"story {story_id}")
+    sides = by_side(found.statements)
+    return render(request, "story.html", page=found, s=found.summary, sides=sides,
+                  charts={"timeline": timeline(found), "chains": chain_graph(found)})
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
 async def claim(request: Request, claim_id: int = CLAIM_ID):
     found = or_404(claims_sql.claim_page(request.app.state.access.reader(), claim_id), f"claim {claim_id}")
-    sides = {side: [s for s in found.statements if s.side == side] for side in SIDES}
+    sides = by_side(found.statements)
     return render(request, "claim.html", page=found, c=found.summary, sides=sides, ratings=RATINGS,
                   charts={"timeline": timeline(found), "chains": chain_graph(found)})
 

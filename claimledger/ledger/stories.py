@@ -1,0 +1,219 @@
+"""Stories: the reports about one event or situation, and what they state, gathered as articles arrive.
+
+A story is what an analyst follows ("North Korean troops are deployed to Russia"); its claims are the
+propositions people state in its reports (the 12,000 figure, the flags photo, the envoy's "groundless
+rumours").  Each article is placed in one story, online and in ingest order so story ids stay
+stable: the story it reads most like.  "Reads like" mixes two similarities to the story's centroid:
+the IDF-weighted cosine of the article's content words (with its named entities and places as terms
+of their own), and the cosine of its lead's sentence embedding (``ml.encoder``), which meets reports
+worded differently; the stories of the claims its statements restate add their share.  When no story
+reaches the join threshold and the article states something, it opens a new story.
+
+Claims stay what they are (``ledger.claims``): one proposition, wherever it is stated.  A story holds
+the statements of its articles, so a claim stated in two stories counts in each with the statements
+made there, and a denial counts in the story of the report that carries it.  A story's proposition is
+its central claim (the one most of its statements take a side on); its statements' sides count toward
+it, flipped where a claim is worded as the negation of the central claim.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+import numpy as np
+
+from ..errors import EmbedderUnavailable
+
+from ..text import content_terms, is_negated, sentences
+
+ENTITY_WEIGHT = 2  # a named entity or place counts as two words
+EMBEDDED_SENTENCES = 3  # the title and first sentences carry what a news report is about
+# Chosen on FNC-1's training stories outside the held-out fifth (README, "Stories"): the weight of the
+# embedding similarity, the join threshold with it, and without it (no encoder installed).
+EMBEDDING_WEIGHT = 0.8
+JOIN_THRESHOLD = 0.5
+TERMS_ONLY_THRESHOLD = 0.3
+# An article's statements vote for the stories that opened the claims they restate (similarity at least
+# VOTE_SIMILARITY): one event's reports, worded apart, meet through their claims.
+VOTE_SIMILARITY = 0.35
+CLAIM_VOTE_WEIGHT = 0.3
+CANDIDATE_TERMS = 12
+MAX_CANDIDATES = 40
+OPPOSITE = {"support": "deny", "deny": "support"}
+
+
+def article_terms(title: Optional[str], text: str, entities: Iterable[str] = ()) -> Counter:
+    """What an article is about: content words of its title and text, and its entities and places."""
+    terms = content_terms(f"{title or ''}\n{text}")
+    for name in entities:
+        terms["@" + " ".join(name.lower().split())] += ENTITY_WEIGHT
+    return terms
+
+
+def lead(title: Optional[str], text: str) -> str:
+    """The text whose embedding stands for the article."""
+    return " ".join([title or "", *sentences(text, EMBEDDED_SENTENCES)]).strip()
+
+
+def story_side(side: str, claim_text: str, proposition: str) -> str:
+    """A claim member's side toward its story's proposition: flipped where one of the two texts is
+    worded as a negation and the other is not."""
+    if side in OPPOSITE and is_negated(claim_text) != is_negated(proposition):
+        return OPPOSITE[side]
+    return side
+
+
+@dataclass
+class StoryState:
+    terms: Counter = field(default_factory=Counter)
+    articles: int = 0
+    norm: Optional[float] = None  # cached centroid norm: hot stories hold thousands of terms
+    norm_documents: int = 0
+
+
+class StoryIndex:
+    """Stories' centroids (term bags, and summed lead embeddings when an encoder is installed) with an
+    inverted index, for placing articles online."""
+
+    def __init__(self) -> None:
+        self.stories: dict[int, StoryState] = {}
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        self.document_frequency: Counter = Counter()
+        self.documents = 0
+        self.merged_into: dict[int, int] = {}  # a reviewer's merges: merged story -> the one that took it
+        self.rows: dict[int, int] = {}  # story -> its row in ``vectors``
+        self.vectors = np.zeros((0, 0), np.float32)  # summed lead embeddings, one row per story
+        self.claim_story: dict[int, int] = {}  # the story each claim was opened in
+
+    def live(self, story_id: int) -> int:
+        seen = {story_id}
+        while story_id in self.merged_into and self.merged_into[story_id] not in seen:
+            story_id = self.merged_into[story_id]
+            seen.add(story_id)
+        return story_id
+
+    def idf(self, term: str) -> float:
+        return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
+
+    def centroid_norm(self, state: StoryState) -> float:
+        """Recomputed when the story grew or the collection grew by a tenth (IDF drifts slowly)."""
+        if state.norm is None or self.documents > state.norm_documents * 1.1:
+            state.norm = math.sqrt(sum((c * self.idf(t)) ** 2 for t, c in state.terms.items()))
+            state.norm_documents = self.documents
+        return state.norm
+
+    def cosine(self, terms: Counter, state: StoryState) -> float:
+        dot = norm_a = 0.0
+        for term, count in terms.items():
+            weight = self.idf(term) ** 2
+            norm_a += count * count * weight
+            dot += count * state.terms.get(term, 0) * weight
+        norm_b = self.centroid_norm(state)
+        return dot / math.sqrt(norm_a) / norm_b if norm_a and norm_b else 0.0
+
+    def embedding_similarities(self, vector: np.ndarray) -> dict[int, float]:
+        if not self.rows:
+            return {}
+        matrix = self.vectors[:len(self.rows)]
+        similarities = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector) + 1e-9)
+        return {story_id: float(similarities[row]) for story_id, row in self.rows.items()}
+
+    def scores(self, terms: Counter, vector: Optional[np.ndarray] = None, votes: Optional[Counter] = None,
+               voters: int = 0) -> dict[int, float]:
+        """Each candidate story's similarity to an article, plus ``CLAIM_VOTE_WEIGHT`` times the share of
+        the article's ``voters`` statements whose closest claim is in the story (``votes``, by story)."""
+        rarest = sorted(terms, key=lambda t: self.document_frequency[t])[:CANDIDATE_TERMS]
+        shared: Counter = Counter()
+        for term in rarest:
+            for story_id in self.postings.get(term, ()):
+                shared[story_id] += 1
+        candidates = {s for s, n in shared.most_common(MAX_CANDIDATES) if n >= 2}
+        embedded = self.embedding_similarities(vector) if vector is not None else {}
+        candidates |= set(embedded)
+        shares: Counter = Counter()
+        for story_id, count in (votes or {}).items():
+            shares[self.live(story_id)] += count / voters
+        candidates |= set(shares)
+        found = {}
+        for story_id in candidates:
+            if story_id not in self.stories:
+                continue
+            words = self.cosine(terms, self.stories[story_id]) if story_id in shared else 0.0
+            if vector is not None:
+                words = (1 - EMBEDDING_WEIGHT) * words + EMBEDDING_WEIGHT * embedded.get(story_id, 0.0)
+            found[story_id] = words + CLAIM_VOTE_WEIGHT * shares[story_id]
+        return found
+
+    def choose(self, terms: Counter, vector: Optional[np.ndarray] = None, votes: Optional[Counter] = None,
+               voters: int = 0) -> Optional[tuple[int, float]]:
+        """The story an article joins and its score, or None when none reaches the join threshold."""
+        scored = self.scores(terms, vector, votes, voters)
+        if not scored:
+            return None
+        story_id = max(scored, key=lambda s: (scored[s], -s))
+        threshold = JOIN_THRESHOLD if vector is not None else TERMS_ONLY_THRESHOLD
+        return (story_id, scored[story_id]) if scored[story_id] >= threshold else None
+
+    def observe(self, terms: Counter) -> None:
+        self.documents += 1
+        self.document_frequency.update(set(terms))
+
+    def add(self, story_id: int, terms: Counter, vector: Optional[np.ndarray] = None) -> None:
+        state = self.stories.setdefault(story_id, StoryState())
+        state.terms.update(terms)
+        state.articles += 1
+        state.norm = None
+        for term in terms:
+            self.postings[term].add(story_id)
+        if vector is not None:
+            self.add_vector(story_id, vector)
+
+    def add_vector(self, story_id: int, vector: np.ndarray) -> None:
+        if story_id not in self.rows:
+            if len(self.rows) == len(self.vectors):  # grow by half: amortised appends
+                grown = np.zeros((max(16, len(self.vectors) * 3 // 2), len(vector)), np.float32)
+                if len(self.vectors):
+                    grown[:len(self.vectors)] = self.vectors
+                self.vectors = grown
+            self.rows[story_id] = len(self.rows)
+        self.vectors[self.rows[story_id]] += vector
+
+    def merge(self, story_id: int, into: int) -> None:
+        """A reviewer's merge: the merged story's articles count in the other's centroid."""
+        self.merged_into[story_id] = into
+        merged = self.stories.pop(story_id, None)
+        if merged is not None:
+            target = self.stories.setdefault(into, StoryState())
+            target.terms.update(merged.terms)
+            target.articles += merged.articles
+            target.norm = None
+            for term in merged.terms:
+                self.postings[term].discard(story_id)
+                self.postings[term].add(into)
+        if story_id in self.rows:
+            self.add_vector(into, self.vectors[self.rows[story_id]])
+            self.vectors[self.rows[story_id]] = 0.0  # a zero row never scores
+
+
+@lru_cache(maxsize=1)
+def lead_embedder():
+    """The shared sentence encoder, or None when torch or the encoder package is not installed (then
+    stories are placed by their words alone)."""
+    from ..ml.encoder import shared_embedder
+
+    try:
+        return shared_embedder()
+    except EmbedderUnavailable:
+        return None
+
+
+def central_claim(claims: Iterable[tuple[int, int, int, int]]) -> Optional[int]:
+    """The claim a story is about, from (claim id, the story's statements taking a side on it, the
+    story's statements on it, independent sources taking a side on it anywhere): the one most of the
+    story's statements take a side on, then the most stated, then the most sourced, then the oldest."""
+    ranked = sorted(claims, key=lambda c: (-c[1], -c[2], -c[3], c[0]))
+    return ranked[0][0] if ranked else None
