@@ -71,6 +71,25 @@ def live_server(app):
         thread.join(timeout=10)
 
 
+def story_snapshot(db) -> dict:
+    """The ledger's stories, keyed by article text hash and statement position rather than row ids."""
+    conn = Database(db, read_only=True)
+    try:
+        hash_of = dict(conn.execute("SELECT id, content_hash FROM articles"))
+        return {
+            "placed": sorted((hash_of[a], s, title, stance) for a, s, title, stance in conn.execute(
+                "SELECT ast.article_id, ast.story_id, s.title, ast.stance FROM article_stories ast"
+                " JOIN stories s ON s.id = ast.story_id")),
+            "members": sorted((hash_of[a], p, story) for a, p, story in conn.execute(
+                "SELECT s.article_id, s.position, cs.story_id FROM claim_statements cs"
+                " JOIN statements s ON s.id = cs.statement_id")),
+            "stories": sorted(conn.execute("SELECT id, title, status, support_independent, deny_independent,"
+                                           " statements, articles FROM stories WHERE merged_into IS NULL")),
+        }
+    finally:
+        conn.close()
+
+
 def snapshot(db) -> dict:
     """The ledger's content, keyed by article text hash and statement position rather than row ids."""
     conn = Database(db, read_only=True)

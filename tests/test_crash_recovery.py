@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, new_ledger_target, snapshot
+from conftest import BACKENDS, new_ledger_target, snapshot, story_snapshot
 
 from claimledger.errors import LedgerError
 from claimledger.ingest.batch import extract_paths, store_outcomes
@@ -99,3 +99,4 @@ def test_a_ledger_reopened_after_any_article_ends_as_an_uninterrupted_one(tmp_pa
         with Ledger(resumed) as ledger:
             store_outcomes(outcomes, ledger)
         assert snapshot(resumed) == snapshot(reference), f"resumed after {stop} articles"
+        assert story_snapshot(resumed) == story_snapshot(reference), f"stories, resumed after {stop} articles"

@@ -99,11 +99,15 @@ class StoryIndex:
     def idf(self, term: str) -> float:
         return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
 
-    def centroid_norm(self, state: StoryState) -> float:
-        """Recomputed when the story grew or the collection grew by a tenth (IDF drifts slowly)."""
+    def centroid_norm(self, state: StoryState, keep: bool = False) -> float:
+        """A story's term norm, recomputed when the story or the collection grew by a tenth (IDF drifts
+        slowly).  Only ``add`` keeps a recomputed norm: adds replay identically when the index is rebuilt
+        from the store, lookups do not, and a resumed ingest must place articles as an uninterrupted one."""
         if state.norm is None or self.documents > state.norm_documents * 1.1:
-            state.norm = math.sqrt(sum((c * self.idf(t)) ** 2 for t, c in state.terms.items()))
-            state.norm_documents = self.documents
+            norm = math.sqrt(sum((c * self.idf(t)) ** 2 for t, c in state.terms.items()))
+            if not keep:
+                return norm
+            state.norm, state.norm_documents = norm, self.documents
         return state.norm
 
     def cosine(self, terms: Counter, state: StoryState) -> float:
@@ -167,6 +171,7 @@ class StoryIndex:
         state.terms.update(terms)
         state.articles += 1
         state.norm = None
+        self.centroid_norm(state, keep=True)
         for term in terms:
             self.postings[term].add(story_id)
         if vector is not None:

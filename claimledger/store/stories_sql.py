@@ -84,7 +84,8 @@ def place_article(db: Database, index: StoryIndex, next_story_id: int, article_i
                                          (article_id,)).fetchone()
     terms = article_story_terms(title, text, extraction)
     embedder = lead_embedder()
-    vector = embedder([lead(title, text)], remember=False)[0] if embedder is not None else None
+    # As stored (float16), so that an index rebuilt from the store places articles as this one does.
+    vector = vector_of(vector_blob(embedder([lead(title, text)], remember=False)[0])) if embedder is not None else None
     index.observe(terms)
     chosen = index.choose(terms, vector, *claim_votes(db, index, claims, article_id))
     story_id, similarity = chosen if chosen else (None, 0.0)
