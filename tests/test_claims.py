@@ -206,6 +206,8 @@ def test_anonymous_sources_of_one_outlet_count_once():
                           member(3, "Tribune", "an official", True), member(4, "Herald", "Kim Song", False)])
     assert (counted.raw, counted.independent) == (4, 3)
     assert counted.merged == ["unnamed or anonymous sources of one outlet (Herald)"]
+    wire = count_side([member(1, "Baltic Wire Service", "an official", True), member(2, "BWS", "a diplomat", True)])
+    assert wire.independent == 1  # one outlet, written out and as its acronym
 
 
 @pytest.mark.parametrize("content,said", [

@@ -5,8 +5,8 @@ Support that reaches us through one upstream chain counts once:
   relays Zinoviev: the origin is Zinoviev);
 - a named origin speaker counts once however many outlets quote them; names
   written out and as an acronym ("National Intelligence Service", "NIS") meet;
-- an anonymous or unnamed source counts once per outlet, and a wire copy or
-  reprint counts as the article it copies.
+- an anonymous or unnamed source counts once per outlet (an outlet's name and
+  its acronym are one), and a wire copy or reprint counts as the article it copies.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def speaker_key(name: str) -> str:
 def source_key(member: Member) -> tuple[str, str]:
     if member.origin_speaker and not member.anonymous:
         return "speaker", speaker_key(member.origin_speaker)
-    return "outlet", (member.outlet or f"article {member.root_article_id}").lower()
+    # An outlet written out or as its acronym ("Baltic Wire Service", "BWS") is one outlet.
+    return "outlet", speaker_key(member.outlet) if member.outlet else f"article {member.root_article_id}"
 
 
 def merge_reason(kind: str, members: list[Member]) -> str:
