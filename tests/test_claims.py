@@ -167,6 +167,10 @@ def test_the_stance_model_decides_a_side_only_where_one_text_is_negated():
     ("The man who said no was arrested", "The man who said no was arrested"),
     ("North Korea said it had no plans", "North Korea said it had no plans"),
     ("The workers’ union said nothing about Korea’s troops", "The workers’ union said nothing about Korea’s troops"),
+    ("that North Korean units are already in combat near Pokrovsk are not supported by anything we have seen",
+     "North Korean units are already in combat near Pokrovsk"),  # the judgement is not the claim
+    ("The claim is false", "The claim is false"),  # nothing left to state without it
+    ("The river is not deep enough for barges", "The river is not deep enough for barges"),
 ])
 def test_a_claim_is_worded_as_a_proposition_without_the_report_around_it(content, wording):
     assert proposition(content) == wording
@@ -233,7 +237,9 @@ def test_denials_of_reports_join_the_claim_the_reports_made_and_open_no_claim_of
         (3, "that North Korea has sent thousands of soldiers to fight for Russia", "assert"),
         (4, "the accusations from South Korea that North Korea has sent soldiers to Russia", "deny"),
         (5, "troop claims as groundless rumours", "assert"),  # a headline's cue read as neutral: still a denial
+        (6, "the claim that North Korea has sent thousands of soldiers to Russia as unverified", "assert"),
     ], next_id)
     sides = {a.statement_id: (a.claim_id, a.side) for a in found}
-    assert sides == {2: (claim, "deny"), 3: (claim, "support"), 4: (claim, "deny"), 5: (claim, "deny")}
+    assert sides == {2: (claim, "deny"), 3: (claim, "support"), 4: (claim, "deny"), 5: (claim, "deny"),
+                     6: (claim, "hedge")}
     assert next_id == 2  # nothing opened a claim worded "The reports as groundless rumours"

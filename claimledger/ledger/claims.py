@@ -10,7 +10,7 @@ against the claim's canonical text.  A content that points at other reports
 ("the accusations that it is sending soldiers", "the reports as groundless
 rumours") is read as what those reports said: its that-clause when it has one,
 else, like a short anaphoric denial, the claim the same article last touched
-(or its next one); calling them rumours or false is a denial.
+(or its next one); calling them rumours or false is a denial, unverified a hedge.
 """
 
 from __future__ import annotations
@@ -51,9 +51,17 @@ JUDGED = re.compile(rf"\s+(?:are|is|were|was|as)\s+[\"“']?(?:\w+\s+){{0,2}}"
                     re.IGNORECASE | re.DOTALL)
 
 
+UNVERIFIED = frozenset({"unverified", "unconfirmed", "unproven"})
+
+
 def dismissed(content: str) -> bool:
     """The words call what they name false: "the reports as 'groundless rumours'"."""
     return any(word.lower() in DENY_MARKERS for word in re.findall(r"[A-Za-z]+", content))
+
+
+def doubted(content: str) -> bool:
+    """The words call what they name unverified: "the claim that ... as unverified"."""
+    return any(word.lower() in UNVERIFIED for word in re.findall(r"[A-Za-z]+", content))
 
 
 def matched_text(content: str) -> str:
@@ -219,8 +227,12 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
         # A denial or confirmation of other reports is about what they said: it joins that claim.
         said = reported(content)
         if said is not None:
-            # The extraction may read "dismisses the reports as rumours" as asserting them.
-            stance = "deny" if stance == "assert" and dismissed(content[:len(content) - len(said)]) else stance
+            # The extraction may read "dismisses the reports as rumours" (or "as unverified") as asserting them.
+            judgement = content.replace(said, " ") if said else content
+            if stance == "assert" and dismissed(judgement):
+                stance = "deny"
+            elif stance == "assert" and doubted(judgement):
+                stance = "hedge"
             content = said
         terms = content_terms(content)
         if len(terms) < MIN_CLAIM_TERMS:

@@ -1,6 +1,7 @@
 """A claim's wording: a member's content read as a proposition, without what belongs to the report
 around it (a leading "that", the attribution "the agency said", a cue and speaker between two
-quotations, a source name the span ran into), in sentence case; and how badly a content reads
+quotations, a source name the span ran into, a judgement of the claim such as "... are not supported
+by anything we have seen"), in sentence case; and how badly a content reads
 alone, so that a claim is named by the member that reads best."""
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ NAME_WORD = r"(?:[A-Z][\w’'.\-]*|the|of|for|\([A-Z]{2,}\))"
 LEADING_ATTRIBUTION = re.compile(rf"^{NAME_WORD}(?:\s+{NAME_WORD})*\s+(?:said|says|told\s+\w+)\s+(?:that\s+)?"
                                  r"(?!(?:it|he|she|they|we|I)\b)(?=[A-Za-z“\"])")  # "X said it ...": keep X
 TRAILING_NAME = re.compile(r",\s+(?:[A-Z][\w.\-]*(?:[’']s)?\s?){1,8}$")  # ", South Korea's Spy Agency"
+# "... are not supported by anything we have seen", "... is false": a judgement of a reported claim that the
+# span ran into (its report noun lost), not part of the claim.
+JUDGEMENT = re.compile(r"\s+(?:are|is|were|was)\s+(?:not\s+(?:supported|true|accurate|confirmed|backed)|false|untrue|"
+                       r"unfounded|baseless|groundless|unverified|unconfirmed|fabricated|a\s+hoax|nonsense|rubbish)\b.*$",
+                       re.IGNORECASE | re.DOTALL)
+MIN_JUDGED_WORDS = 4  # what is left must still state something
 NO_SUBJECT = {"has", "have", "had", "is", "are", "was", "were", "will", "would", "could", "should", "may", "might",
               "can", "to", "not", "and", "but", "or", "also", "been", "be"}
 PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those", "them", "his", "her", "its"}
@@ -49,6 +56,8 @@ def proposition(content: str) -> str:
         text = f"{first}, {second}" if joined["stop"] == "," and second[:1].islower() else f"{first}. {second}"
     text = MIDDLE_ATTRIBUTION.sub(" ", text)
     text = TRAILING_ATTRIBUTION.sub("", text) or text
+    judged = JUDGEMENT.sub("", text)
+    text = judged if len(judged.split()) >= MIN_JUDGED_WORDS else text
     if text.count("(") > text.count(")"):  # the span ran into its source: "..., the Service (NIS"
         text = text[:text.rindex("(")].rstrip()
         text = TRAILING_NAME.sub("", text)
