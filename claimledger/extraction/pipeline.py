@@ -70,7 +70,8 @@ def prepare(nlp: Language, article: Article) -> tuple[Doc, Optional[str], Option
 
 def to_extraction(doc: Doc, article: Article, published: Optional[str], dateline: Optional[str]) -> Extraction:
     return Extraction(source=article.source, published=published, dateline=dateline, title=article.title,
-                      url=article.url, outlet=article.outlet or dateline_outlet(article.text), statements=doc._.cl_statements,
+                      url=article.url, outlet=article.outlet or dateline_outlet(article.text),
+                      statements=doc._.cl_statements,
                       evidence=doc._.cl_evidence, entities=doc._.cl_entities, quantities=doc._.cl_quantities,
                       dates=doc._.cl_dates, places=doc._.cl_places)
 

@@ -54,14 +54,10 @@ JUDGED = re.compile(rf"\s+(?:are|is|were|was|as)\s+[\"“']?(?:\w+\s+){{0,2}}"
 UNVERIFIED = frozenset({"unverified", "unconfirmed", "unproven"})
 
 
-def dismissed(content: str) -> bool:
-    """The words call what they name false: "the reports as 'groundless rumours'"."""
-    return any(word.lower() in DENY_MARKERS for word in re.findall(r"[A-Za-z]+", content))
-
-
-def doubted(content: str) -> bool:
-    """The words call what they name unverified: "the claim that ... as unverified"."""
-    return any(word.lower() in UNVERIFIED for word in re.findall(r"[A-Za-z]+", content))
+def says_any(content: str, words: frozenset[str]) -> bool:
+    """Whether the content uses one of ``words``: DENY_MARKERS calls what it names false ("the reports
+    as 'groundless rumours'"), UNVERIFIED calls it unverified."""
+    return any(word.lower() in words for word in re.findall(r"[A-Za-z]+", content))
 
 
 def matched_text(content: str) -> str:
@@ -229,9 +225,9 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
         if said is not None:
             # The extraction may read "dismisses the reports as rumours" (or "as unverified") as asserting them.
             judgement = content.replace(said, " ") if said else content
-            if stance == "assert" and dismissed(judgement):
+            if stance == "assert" and says_any(judgement, DENY_MARKERS):
                 stance = "deny"
-            elif stance == "assert" and doubted(judgement):
+            elif stance == "assert" and says_any(judgement, UNVERIFIED):
                 stance = "hedge"
             content = said
         terms = content_terms(content)

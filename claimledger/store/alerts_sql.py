@@ -10,6 +10,7 @@ from typing import Iterable, Optional
 from ..errors import InvalidWatch
 from ..watch.rules import (Alert, AlertRule, ClaimState, StoryState, claim_events, shortened, story_denial, timestamp,
                            utc_now)
+from .claims_sql import SAID_BY
 from .database import Database
 
 RULE_COLUMNS = "id, kind, claim_id, threshold, value, created_at"
@@ -87,9 +88,7 @@ def story_alerts(db: Database, article_id: int, rules: list[AlertRule], before: 
                     fired += [(rule.id, event, message, None, None)
                               for event, message in story_denial(story_id, before[story_id], state, who)]
         elif rule.kind == "new-story" and opened_story is not None:
-            said = article_statements(db, article_id, " AND (lower(s.speaker_entity) = lower(?)"
-                                      " OR lower(s.origin_speaker) = lower(?))", (rule.value, rule.value))
-            matched = said or phrase_matches(db, article_id, rule.value)
+            matched = said_by(db, article_id, rule.value) or phrase_matches(db, article_id, rule.value)
             title = db.scalar("SELECT title FROM stories WHERE id = ?", (opened_story,)) or ""
             fired += [(rule.id, f"story {opened_story} opened",
                        f"new story {opened_story} ({shortened(title)}): {speaker_of(db, sid)} said "
@@ -121,10 +120,7 @@ def fire(db: Database, article_id: int, rules: list[AlertRule], before: dict[int
                       for event, message in claim_events(scoped, claim_id, before[claim_id], state, article_id)]
         elif rule.kind == "entity":
             fired += [(rule.id, f"statement {sid}", f"{rule.value} said: {content[:300]}", claim_id, sid)
-                      for sid, content, claim_id in article_statements(db, article_id,
-                                                                        " AND (lower(s.speaker_entity) = lower(?)"
-                                                                        " OR lower(s.origin_speaker) = lower(?))",
-                                                                        (rule.value, rule.value))]
+                      for sid, content, claim_id in said_by(db, article_id, rule.value)]
         elif rule.kind == "phrase":
             fired += [(rule.id, f"statement {sid}", f"{speaker_of(db, sid)} said, matching {rule.value}: "
                                                     f"{content[:300]}", claim_id, sid)
@@ -146,6 +142,11 @@ def article_statements(db: Database, article_id: int, condition: str = "", param
     return db.execute("SELECT s.id, s.content, cs.claim_id FROM statements s LEFT JOIN claim_statements cs"
                       f" ON cs.statement_id = s.id WHERE s.article_id = ?{condition} ORDER BY s.position",
                       (article_id, *params)).fetchall()
+
+
+def said_by(db: Database, article_id: int, entity: str) -> list[tuple[int, str, Optional[int]]]:
+    """The article's statements whose speaker or origin speaker is ``entity``."""
+    return article_statements(db, article_id, f" AND {SAID_BY}", (entity, entity))
 
 
 def phrase_matches(db: Database, article_id: int, phrase: str) -> list[tuple[int, str, Optional[int]]]:

@@ -178,10 +178,9 @@ class Ledger:
         others = stories_sql.stories_of_claims(self.db, touched) - {story_id}
         before = alerts_sql.story_states(self.db, [story_id, *others]) if watched else {}
         stories_sql.adopt_statements(self.db, index, article_id, touched, story_id)
+        stories_sql.judge_article(self.db, article_id, story_id, similarity, stance_model())
         for story in [story_id, *sorted(others)]:
             stories_sql.refresh_story(self.db, story)
-        stories_sql.judge_article(self.db, article_id, story_id, similarity, stance_model())
-        stories_sql.refresh_story(self.db, story_id)
         return before, story_id if story_id >= next_story else None
 
     def assign_claims(self, article_id: int) -> None:
@@ -229,7 +228,6 @@ class Ledger:
             with self.db.writing():
                 self.catch_up()
                 edits = edit(self._stories[0])
-                edits = edits if isinstance(edits, list) else [edits]
                 for story_id in sorted({e.story_id for e in edits} | {e.to_story_id for e in edits}):
                     stories_sql.refresh_story(self.db, story_id)
         finally:
@@ -246,13 +244,13 @@ class Ledger:
         ``to_story_id`` is the new story)."""
         def split(_index: StoryIndex):
             new_id = max(self._stories[1], (self.db.scalar("SELECT max(id) FROM stories") or 0) + 1)
-            return stories_sql.split_story(self.db, story_id, list(claim_ids), new_id, reason, edited_by)
+            return [stories_sql.split_story(self.db, story_id, list(claim_ids), new_id, reason, edited_by)]
         return self.edit_stories(split)[0]
 
     def move_claim(self, claim_id: int, from_story: int, to_story: int, reason: str, edited_by: str):
         """Move a story's statements on one claim into another story."""
-        return self.edit_stories(lambda _index: stories_sql.move_claim(self.db, claim_id, from_story, to_story,
-                                                                        reason, edited_by))[0]
+        return self.edit_stories(lambda _index: [stories_sql.move_claim(self.db, claim_id, from_story, to_story,
+                                                                         reason, edited_by)])[0]
 
     def stories(self, **filters) -> list[stories_sql.StorySummary]:
         """Stories, most independently supported or denied first (filters: see stories_sql.list_stories)."""

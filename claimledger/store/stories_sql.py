@@ -59,14 +59,13 @@ def load_index(db: Database, index: Optional[StoryIndex] = None, after_article: 
     return index, (db.scalar("SELECT max(id) FROM stories") or 0) + 1
 
 
-def claim_votes(db: Database, index: StoryIndex, claims: ClaimIndex, article_id: int) -> tuple[Counter, int]:
-    """The stories of the claims the article's statements restate (``stories.VOTE_SIMILARITY``), counted,
-    and how many statements could vote."""
+def claim_votes(index: StoryIndex, claims: ClaimIndex, contents: list[str]) -> tuple[Counter, int]:
+    """The stories of the claims these contents restate (``stories.VOTE_SIMILARITY``), counted, and how
+    many contents could vote."""
     votes, voters = Counter(), 0
-    for content, kind, nested in db.execute("SELECT content, kind, nested FROM statements WHERE article_id = ?",
-                                            (article_id,)):
+    for content in contents:
         terms = content_terms(content)
-        if not speaks(kind, nested) or len(terms) < MIN_CLAIM_TERMS:
+        if len(terms) < MIN_CLAIM_TERMS:
             continue
         voters += 1
         found = claims.best_claim(terms)
@@ -86,11 +85,12 @@ def place_article(db: Database, index: StoryIndex, next_story_id: int, article_i
     embedder = lead_embedder()
     # As stored (float16), so that an index rebuilt from the store places articles as this one does.
     vector = vector_of(vector_blob(embedder([lead(title, text)], remember=False)[0])) if embedder is not None else None
+    spoken = [content for content, kind, nested in db.execute(
+        "SELECT content, kind, nested FROM statements WHERE article_id = ?", (article_id,)) if speaks(kind, nested)]
     index.observe(terms)
-    chosen = index.choose(terms, vector, *claim_votes(db, index, claims, article_id))
+    chosen = index.choose(terms, vector, *claim_votes(index, claims, spoken))
     story_id, similarity = chosen if chosen else (None, 0.0)
-    if story_id is None and any(speaks(kind, nested) for kind, nested in db.execute(
-            "SELECT kind, nested FROM statements WHERE article_id = ?", (article_id,))):
+    if story_id is None and spoken:
         story_id, similarity = next_story_id, 1.0
         next_story_id += 1
         db.execute("INSERT INTO stories (id, title, status) VALUES (?, '', 'unverified')", (story_id,))
@@ -131,10 +131,17 @@ def story_claims(db: Database, story_id: int) -> list[tuple]:
                       (story_id,)).fetchall()
 
 
+def story_proposition(db: Database, story_id: int) -> tuple[list[tuple], Optional[int], str]:
+    """A story's claims (``story_claims``), its central claim and its title (that claim's text)."""
+    claims = story_claims(db, story_id)
+    central = central_claim((c[0], c[2], c[3], c[4]) for c in claims)
+    return claims, central, next((c[1] for c in claims if c[0] == central), "")
+
+
 def judge_article(db: Database, article_id: int, story_id: int, similarity: float, model) -> None:
     """The article's own stance toward its story's proposition: its stance toward the central claim
     when it was judged on it, else read from its body (``article_stance``)."""
-    central, title = db.execute("SELECT central_claim, title FROM stories WHERE id = ?", (story_id,)).fetchone()
+    _, central, title = story_proposition(db, story_id)
     found = db.execute("SELECT stance, basis FROM article_claims WHERE article_id = ? AND claim_id = ?",
                        (article_id, central)).fetchone() if central is not None else None
     if found is not None:
@@ -175,9 +182,7 @@ def story_members(db: Database, story_id: int, title: str):
 
 def refresh_story(db: Database, story_id: int) -> None:
     """Recount a story from its claims and articles: central claim, title, sides, status, dates."""
-    claims = story_claims(db, story_id)
-    central = central_claim((c[0], c[2], c[3], c[4]) for c in claims)
-    title = next((c[1] for c in claims if c[0] == central), "")
+    claims, central, title = story_proposition(db, story_id)
     found = story_members(db, story_id, title)
     counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
     stances = dict(db.execute("SELECT stance, count(*) FROM article_stories WHERE story_id = ? GROUP BY stance",
