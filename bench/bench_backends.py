@@ -1,4 +1,4 @@
-"""SQLite vs PostgreSQL: ingest throughput, and claim query latency at a million statements.
+"""SQLite vs PostgreSQL: ingest throughput, and claim and story query latency at a million statements.
 
     python bench/bench_backends.py [--articles 1000] [--statements 1000000] [--queries 200]
 
@@ -11,9 +11,9 @@ synchronous=NORMAL.  In one run:
    articles/s per backend, their ratio, and end-to-end ingest articles/s (the same extraction time
    plus each store time).
 2. Each ledger is grown to ``--statements`` by copying what was stored (new article hashes; copies
-   spread over ``--copies-per-claim`` copies of each claim, so claims grow as a story would), then
-   analysed, and the claim list and claim page latencies of bench_ledger.py are measured, plus the
-   page of the largest claims.
+   spread over ``--copies-per-claim`` copies of each claim, so claims grow as a story would; stories
+   grow the same way), then analysed, and the claim and story list and page latencies of
+   bench_ledger.py are measured, plus the page of the largest claims.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ STATEMENT_COLUMNS = ("position, speaker, speaker_entity, anonymous, affiliation,
                      " origin_anonymous, relayed_by")
 CLAIM_COLUMNS = ("canonical, status, support_raw, support_independent, deny_raw, deny_independent, hedge_raw,"
                  " decline_raw, statements, first_seen, last_activity")
+STORY_COLUMNS = ("title, status, support_raw, support_independent, deny_raw, deny_independent, hedge_raw, decline_raw,"
+                 " statements, claims, articles, agree_articles, disagree_articles, discuss_articles, first_seen,"
+                 " last_activity")
 
 
 def store_all(target: str, extracted: list) -> float:
@@ -57,7 +60,8 @@ def grow(target: str, statements_wanted: int, copies_per_claim: int) -> dict[str
     """Copy the stored articles (with their statements, claims and stances) until the ledger holds
     about ``statements_wanted`` statements."""
     db = Database(target)
-    articles, statements, claims = (db.scalar(f"SELECT max(id) FROM {t}") for t in ("articles", "statements", "claims"))
+    articles, statements, claims, stories = (db.scalar(f"SELECT max(id) FROM {t}")
+                                             for t in ("articles", "statements", "claims", "stories"))
     copies = max(0, math.ceil(statements_wanted / statements) - 1)
     groups = max(1, (copies + 1) // copies_per_claim)  # copy k's statements join claim group k % groups
     with db:
@@ -71,19 +75,31 @@ def grow(target: str, statements_wanted: int, copies_per_claim: int) -> dict[str
                    " FROM statements s CROSS JOIN bench_copies c WHERE s.id <= ?", (statements, articles, statements))
         db.execute(f"INSERT INTO claims (id, {CLAIM_COLUMNS}) SELECT cl.id + c.k * ?, {CLAIM_COLUMNS}"
                    " FROM claims cl CROSS JOIN bench_copies c WHERE c.k < ? AND cl.id <= ?", (claims, groups, claims))
-        db.execute("INSERT INTO claim_statements (statement_id, claim_id, side, similarity)"
-                   " SELECT cs.statement_id + c.k * ?, cs.claim_id + (c.k % ?) * ?, cs.side, cs.similarity"
-                   " FROM claim_statements cs CROSS JOIN bench_copies c WHERE cs.statement_id <= ?",
-                   (statements, groups, claims, statements))
+        # Stories grow as claims do: copy k's articles and statements join story group k % groups.
+        db.execute(f"INSERT INTO stories (id, central_claim, {STORY_COLUMNS}) SELECT st.id + c.k * ?,"
+                   f" st.central_claim + c.k * ?, {STORY_COLUMNS} FROM stories st CROSS JOIN bench_copies c"
+                   " WHERE c.k < ? AND st.id <= ?", (stories, claims, groups, stories))
+        db.execute("INSERT INTO claim_statements (statement_id, claim_id, side, similarity, story_id)"
+                   " SELECT cs.statement_id + c.k * ?, cs.claim_id + (c.k % ?) * ?, cs.side, cs.similarity,"
+                   " cs.story_id + (c.k % ?) * ? FROM claim_statements cs CROSS JOIN bench_copies c"
+                   " WHERE cs.statement_id <= ?", (statements, groups, claims, groups, stories, statements))
+        db.execute("INSERT INTO article_stories (article_id, story_id, stance, basis, similarity)"
+                   " SELECT ast.article_id + c.k * ?, ast.story_id + (c.k % ?) * ?, ast.stance, ast.basis,"
+                   " ast.similarity FROM article_stories ast CROSS JOIN bench_copies c WHERE ast.article_id <= ?",
+                   (articles, groups, stories, articles))
         db.execute("INSERT INTO article_claims (article_id, claim_id, stance, basis)"
                    " SELECT ac.article_id + c.k * ?, ac.claim_id + (c.k % ?) * ?, ac.stance, ac.basis"
                    " FROM article_claims ac CROSS JOIN bench_copies c WHERE ac.article_id <= ?",
                    (articles, groups, claims, articles))
         db.execute("UPDATE claims SET statements = (SELECT count(*) FROM claim_statements cs WHERE cs.claim_id = claims.id)")
+        db.execute("UPDATE stories SET statements = (SELECT count(*) FROM claim_statements cs"
+                   " WHERE cs.story_id = stories.id), articles = (SELECT count(*) FROM article_stories ast"
+                   " WHERE ast.story_id = stories.id)")
         db.execute("DROP TABLE bench_copies")
     db.execute("ANALYZE")
-    counts = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in ("articles", "statements", "claims")}
+    counts = {t: db.scalar(f"SELECT count(*) FROM {t}") for t in ("articles", "statements", "claims", "stories")}
     counts["largest_claim_statements"] = db.scalar("SELECT max(statements) FROM claims")
+    counts["largest_story_statements"] = db.scalar("SELECT max(statements) FROM stories")
     db.close()
     return counts
 

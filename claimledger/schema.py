@@ -100,6 +100,8 @@ class Statement:
     via: Optional[int]
     kind: str = "speech"  # speech, belief, intent, perception or report (see STATEMENT_KINDS)
     nested: Optional[int] = None  # index of the statement whose content holds this one
+    # The content's parts in order: two for '"X," he said, "Y"' (content_span covers both and the frame).
+    content_spans: list[Span] = field(default_factory=list)
 
 
 STATEMENT_KINDS = ("speech", "belief", "intent", "perception", "report")
@@ -158,7 +160,8 @@ class Extraction:
             return kind(**{**item, **{n: tuple(item[n]) if item[n] is not None else None for n in names}})
 
         return cls(**{**record,
-                      "statements": [spanned(Statement, s, "speaker_span", "cue_span", "content_span")
+                      "statements": [spanned(Statement, {**s, "content_spans": [tuple(p) for p in s.get("content_spans", [])]},
+                                             "speaker_span", "cue_span", "content_span")
                                      for s in record["statements"]],
                       "evidence": [spanned(Evidence, e, "span") for e in record["evidence"]],
                       "entities": [Entity(**{**e, "mentions": [spanned(Mention, m, "span") for m in e["mentions"]]})

@@ -171,9 +171,31 @@ def test_the_stance_model_decides_a_side_only_where_one_text_is_negated():
      "North Korean units are already in combat near Pokrovsk"),  # the judgement is not the claim
     ("The claim is false", "The claim is false"),  # nothing left to state without it
     ("The river is not deep enough for barges", "The river is not deep enough for barges"),
+    # What was left of "told Vice Foreign Minister Kim Hong-kyun that ...", "citing an unnamed employee, that ..."
+    ("Vice Foreign Minister Kim Hong-kyun that cooperation was not aimed at South Korea",
+     "Cooperation was not aimed at South Korea"),
+    ("an unnamed employee, that a valve at the terminal had been leaking for weeks",
+     "A valve at the terminal had been leaking for weeks"),
+    ("The troops that Seoul says have been sent are elite", "The troops that Seoul says have been sent are elite"),
 ])
 def test_a_claim_is_worded_as_a_proposition_without_the_report_around_it(content, wording):
     assert proposition(content) == wording
+
+
+@pytest.mark.parametrize("content, speaker, wording", [
+    ("it was looking into the reports", "Pentagon", "Pentagon was looking into the reports"),
+    ("its inspectors had traced the leak", "the National Environmental Guard",
+     "The National Environmental Guard’s inspectors had traced the leak"),
+    ("it would challenge the fine in court", "Danstar Chemical Terminals SA,",
+     "Danstar Chemical Terminals SA would challenge the fine in court"),
+    ("he noticed a sharp smell", "Gheorghe Ilie, 64, who has fished the channel", "Gheorghe Ilie noticed a sharp smell"),
+    ("It seems the situation is under control", "Sorin Vlad", "It seems the situation is under control"),  # expletive
+    ("he noticed a sharp smell", "one analyst who tracks Russian Telegram channels and asked not to be named",
+     "He noticed a sharp smell"),  # no name to stand as a subject
+    ("he noticed a sharp smell", "they", "He noticed a sharp smell"),
+])
+def test_a_pronoun_subject_of_reported_speech_is_named_by_its_speaker(content, speaker, wording):
+    assert proposition(content, speaker) == wording
 
 
 def test_a_claim_is_named_by_the_member_that_reads_best_alone():
@@ -198,6 +220,10 @@ def test_speaker_keys_and_status():
     assert speaker_key("South Korea’s spy agency") == speaker_key("South Korea's spy agency")
     assert speaker_key("South Korea's spy agency") != speaker_key("Ukraine's spy agency")
     assert speaker_key("Yoon Ha-jin, a member of parliament’s intelligence committee,") == speaker_key("Yoon Ha-jin")
+    # One blogger's post relayed as "a pro-Russia Telegram blogger" and "pro-Russia Telegram bloggers": one origin.
+    assert speaker_key("pro-Russia Telegram bloggers") == speaker_key("a pro-Russia Telegram blogger")
+    assert speaker_key("Ukrainian officials") != speaker_key("Russian officials")
+    assert speaker_key("Hanbit news") == "hanbit news" and speaker_key("Kim Jong Un") != speaker_key("Kim Jong")
     assert [claim_status(0, 1), claim_status(1, 0), claim_status(2, 0), claim_status(1, 2)] == [
         "denied", "unverified", "corroborated", "contested"]
 

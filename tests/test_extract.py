@@ -53,7 +53,7 @@ def test_extract_every_span_matches_its_text(story):
     for s in story.statements:
         assert STORY[s.cue_span[0]:s.cue_span[1]] == s.cue
         assert STORY[s.content_span[0]:s.content_span[1]] == s.content
-        if s.speaker_span:
+        if s.speaker:  # a source span that names no one who can speak has no speaker
             assert STORY[s.speaker_span[0]:s.speaker_span[1]] == s.speaker
     for mention in [m for e in story.entities for m in e.mentions]:
         assert STORY[mention.span[0]:mention.span[1]] == mention.text
@@ -265,3 +265,18 @@ def test_extract_quotation_left_open_runs_on_into_the_next_paragraph(rules_text)
 ])
 def test_extract_content_around_a_parenthetical_cue(extract_text, text, content):
     assert statement_by_cue(extract_text(text), "said").content == content
+
+
+@pytest.mark.parametrize("mode", ["rules", "learned"])
+def test_a_quotation_split_around_its_cue_lists_its_parts(mode):
+    text = ('"A flag on a pole is not a battalion," said one Ukrainian analyst who tracks Russian Telegram '
+            'channels. "It tells you someone wants you to think the Koreans are here."\n\n'
+            "The NIS said that about 1,500 troops had been moved to Vladivostok.")
+    statements = extract(text, nlp=load_model(attribution=mode)).statements
+    split = next(s for s in statements if s.cue == "said" and s.content.startswith('"A flag'))
+    parts = [text[a:b] for a, b in split.content_spans]
+    assert parts[0] == '"A flag on a pole is not a battalion,"' and "said" not in " ".join(parts)
+    assert len(parts) == 2 and parts[1].startswith('"It tells you') and parts[1].endswith('here."')
+    assert split.content_span == (split.content_spans[0][0], split.content_spans[-1][1])
+    whole = next(s for s in statements if s.speaker == "The NIS")
+    assert whole.content_spans == [whole.content_span]

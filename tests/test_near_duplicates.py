@@ -37,3 +37,26 @@ def test_copies_are_found_across_runs_and_chains_point_to_the_first(ledger_targe
     with Ledger(ledger_target) as reopened:
         second_reprint = add(reopened, REPRINT + " Editing by the night desk.", "again.txt")
         assert reopened.copy_of(second_reprint) == original
+
+
+def test_a_wire_original_that_arrives_after_its_reprints_becomes_what_they_copy(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        reprint = ledger.add(Article(text=REPRINT, source="paper.html", outlet="Lakeshore Evening News"),
+                             extract(REPRINT, source="paper.html"))
+        second = add(ledger, REPRINT + " Editing by the night desk.", "again.txt")
+        assert ledger.copy_of(second) == reprint
+        original = ledger.add(Article(text=WIRE, source="https://wire.example/1", outlet="Wire"),
+                              extract(WIRE, source="https://wire.example/1"))
+        assert ledger.copy_of(original) is None
+        assert ledger.copy_of(reprint) == original and ledger.copy_of(second) == original
+        later = add(ledger, REPRINT + " Corrected.", "later.txt")
+        assert ledger.copy_of(later) == original
+    with Ledger(ledger_target) as reopened:  # the chains are rebuilt as stored
+        assert reopened.copy_of(add(reopened, REPRINT + " Second edition.", "fourth.txt")) == original
+
+
+def test_an_outlet_s_own_story_is_not_mistaken_for_the_original_of_a_reprint(ledger_target):
+    with Ledger(ledger_target) as ledger:
+        first = ledger.add(Article(text=WIRE, source="a.txt", outlet="Wire"), extract(WIRE, source="a.txt"))
+        again = ledger.add(Article(text=REPRINT, source="b.txt", outlet="Wire"), extract(REPRINT, source="b.txt"))
+        assert ledger.copy_of(again) == first  # the first credits its own outlet: it is the original

@@ -166,6 +166,17 @@ def test_highlight_runs_rebuild_the_text_and_explain_each_part():
     assert next(p for p in pieces if p.text == "Kim Song").kinds == ["speaker"]
 
 
+def test_a_split_quotation_is_highlighted_in_its_parts_not_over_its_cue():
+    text = '"Troops arrived," Kim Song said, "on Monday."'
+    extraction = {"statements": [{"speaker": "Kim Song", "speaker_span": [18, 26], "cue_span": [27, 31],
+                                  "cue_lemma": "say", "content_span": [0, 45], "content_spans": [[0, 17], [33, 45]],
+                                  "stance": "assert", "hedges": [], "anonymous": False}]}
+    pieces = runs(text, extraction)
+    assert "".join(p.text for p in pieces) == text
+    assert [p.text for p in pieces if "content" in p.kinds] == ['"Troops arrived,"', '"on Monday."']
+    assert next(p for p in pieces if p.text == "said").kinds == ["cue"]
+
+
 def test_a_cookie_or_another_site_cannot_write(client):
     body = {"text": "date 2024-10-24 SEOUL: The spy agency said on Thursday that 4,000 soldiers had arrived."}
     client.cookies.set("claimledger_token", TOKEN)

@@ -28,11 +28,12 @@ KEY_DDL = "`file_index` INT, `record_index` BIGINT"
 
 # Statement columns follow the dataclass, so a field added to Statement reaches the table by itself.
 SQL_TYPES = {"str": "STRING", "Optional[str]": "STRING", "bool": "BOOLEAN", "Optional[int]": "INT",
-             "Span": "ARRAY<INT>", "Optional[Span]": "ARRAY<INT>", "list[str]": "ARRAY<STRING>"}
+             "Span": "ARRAY<INT>", "Optional[Span]": "ARRAY<INT>", "list[str]": "ARRAY<STRING>",
+             "list[Span]": "ARRAY<ARRAY<INT>>"}
 STATEMENT_FIELDS = [f.name for f in fields(Statement)]
 
 ARTICLE_COLUMNS = ("source", "published", "dateline", "title", "url", "outlet", "author", "input_published",
-                   "text", "extraction")
+                   "input_outlet", "text", "extraction")
 TABLES = {
     "articles": KEY_DDL + ", " + ", ".join(f"`{name}` STRING" for name in ARTICLE_COLUMNS),
     "statements": KEY_DDL + ", `source` STRING, `position` INT, " + ", ".join(
@@ -58,11 +59,12 @@ Row = tuple[str, tuple]  # (table, row in that table's column order)
 
 
 def output_rows(key: Key, article: Article, extraction: Extraction) -> Iterator[Row]:
-    """The article's row and one row per statement.  The article's own ``published`` (before the
-    dateline is read) and ``author`` are kept so that ``load`` rebuilds the Article as read."""
+    """The article's row and one row per statement.  The article's own ``published`` and ``outlet``
+    (before the dateline is read) and ``author`` are kept so that ``load`` rebuilds the Article as read
+    (the ledger tells a wire's own story from a reprint by the outlet the input declared)."""
     yield "articles", (*key, extraction.source, extraction.published, extraction.dateline, extraction.title,
-                       extraction.url, extraction.outlet, article.author, article.published, article.text,
-                       extraction.to_json())
+                       extraction.url, extraction.outlet, article.author, article.published, article.outlet,
+                       article.text, extraction.to_json())
     for position, statement in enumerate(extraction.statements):
         yield "statements", (*key, extraction.source, position,
                              *(getattr(statement, name) for name in STATEMENT_FIELDS))
@@ -75,7 +77,8 @@ def failure_row(key: Key, error: ClaimledgerError) -> Row:
 def article_of(row: dict) -> tuple[Article, Extraction]:
     """An articles row back as the (Article, Extraction) pair ``Ledger.add`` stores."""
     article = Article(text=row["text"], source=row["source"], title=row["title"], url=row["url"],
-                      published=row["input_published"], outlet=row["outlet"], author=row["author"])
+                      published=row["input_published"], outlet=row["input_outlet"],
+                      author=row["author"])
     try:
         return article, Extraction.from_dict(json.loads(row["extraction"]))
     except (ValueError, TypeError, KeyError) as exc:  # not JSON, or not an extraction's JSON

@@ -42,6 +42,16 @@ def cached_model(name: str, attribution: str) -> Language:
     return nlp
 
 
+def parse(text: str) -> Doc:
+    """A short text tagged and parsed by the default model's own components alone (none of claimledger's)."""
+    nlp = load_model()
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if not name.startswith("claimledger"):
+            doc = component(doc)
+    return doc
+
+
 def mark_known_sentence_starts(doc: Doc) -> None:
     """Start sentences after blank lines and after a dateline ('SEOUL, Oct 22 (Wire) -').
 

@@ -12,15 +12,37 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
-from ..lexicon import ANONYMOUS_HEADS, ANONYMOUS_PHRASES
+from ..lexicon import ANONYMOUS_HEADS, ANONYMOUS_PHRASES, WEEKDAYS
 from ..schema import Entity
 from .countries import country_code, country_name
+from .evidence import evidence_kind
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 GROUP_PRONOUNS = {"they", "it", "them"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "many", "other", "another"}
 ENTITY_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP")
+LOOK_BACK_SENTENCES = 2
+
+
+# Common nouns that name no one who could speak: a site's disclaimer ("Views expressed ..."), what a photo
+# shows ("Shadows suggest ..."), a record ("The inventory found ...").
+MUTE_NOUNS = {"view", "shadow", "inventory", "figure", "number", "datum", "record", "result", "test", "sample",
+              "reading", "count", "total", "metadata"}
+TIME_WORDS = {"today", "yesterday", "tomorrow", "tonight", "now", "week", "weekend", "month", "year", "morning",
+              "afternoon", "evening", "night", "day"}
+# Not FAC: "the Russian Embassy", "the White House" speak for those inside.
+MUTE_ENTITIES = {"LOC", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
+
+
+def can_speak(span: Span) -> bool:
+    """Whether a source phrase names someone who can speak (a person, organisation, group, outlet or
+    account): not evidence ("the grainy video"), a time word ("today"), a number ("two"), a place that
+    is no polity ("the Danube") or a thing that says nothing ("Views", "Shadows")."""
+    root = span.root
+    lemma = root.lemma_.lower()
+    return not (evidence_kind(root) is not None or lemma in MUTE_NOUNS or root.lower_ in TIME_WORDS
+                or lemma in WEEKDAYS or root.like_num or root.pos_ == "NUM" or root.ent_type_ in MUTE_ENTITIES)
 
 
 @dataclass
@@ -112,9 +134,30 @@ class SpeakerResolver:
                 return self.entities[index]
         return None
 
+    def previous_subject(self, before: int) -> Optional[Speaker]:
+        """The person the previous sentence is about: its first subject that names a person ("Zinoviev"
+        in "Zinoviev told Kim Hong-kyun that ..., the ministry said.")."""
+        sentence = self.doc[before].sent
+        for _ in range(LOOK_BACK_SENTENCES):  # a quotation before "he said" may be a sentence of its own
+            if sentence.start == 0:
+                return None
+            sentence = self.doc[sentence.start - 1].sent
+            for subject in (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass")):
+                index = self.of_token.get(subject.i)
+                if index is not None and self.entities[index].label == "PERSON":
+                    name = self.entities[index].name
+                    return next((s for s in reversed(self.history) if s.entity == name),
+                                Speaker(name, False, None, None, None, "PERSON", subject.text))
+        return None
+
     def anaphor(self, head: str, before: int) -> Optional[Speaker]:
-        """The earlier speaker a pronoun or 'the official' refers to."""
+        """The earlier speaker a pronoun or 'the official' refers to: for "he" or "she", the person the
+        previous sentence is about first, then the most recent compatible speaker."""
         lowered = head.lower()
+        if lowered in ("he", "she", "him", "her"):
+            subject = self.previous_subject(before)
+            if subject is not None:
+                return subject
         for earlier in reversed(self.history):
             if lowered in PERSON_PRONOUNS and (earlier.label == "PERSON" or earlier.label is None and earlier.anonymous):
                 return earlier
@@ -133,8 +176,10 @@ class SpeakerResolver:
         return None
 
     def resolve(self, span: Optional[Span], cue_head: int) -> Speaker:
-        if span is None:
-            return Speaker(None, False, None, None, None, None, "")
+        """Who the source phrase names; ``entity`` None for no source or one that cannot speak (``can_speak``:
+        such a phrase is no one an anaphor could mean, so it stays out of the history)."""
+        if span is None or not can_speak(span):
+            return Speaker(None, False, None, None, None, None, span.root.text if span is not None else "")
         root = span.root
         if root.lower_ in RELATIVE_PRONOUNS and root.head.i != root.i:
             # "Kim Song, who said ...": the speaker is the noun the clause hangs on.

@@ -11,13 +11,15 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
+from ..ingest.dateline import dateline_end
 from ..lexicon import (DECLINE_ASSERT_CUES, DECLINE_CUES, DECLINE_MARKERS, DENY_CUES, DENY_MARKERS,
                        HEDGE_CUES, HEDGE_MARKERS, KIND_LEMMAS, MEDIA, REPORT_NOUNS)
 from ..schema import SPEAKING_KINDS, DateMention, Statement
-from .attribution import Attribution, is_quoted
+from .attribution import Attribution, is_quoted, source_range, subject_of
+from .attribution_content import TokenRange
 from .evidence import evidence_kind
-from .spans import char_span
-from .speakers import SpeakerResolver
+from .spans import QUOTES, char_span
+from .speakers import SpeakerResolver, can_speak
 
 NEGATIONS = {"not", "never", "n't", "no"}
 TIME_DEPS = {"npadvmod", "tmod"}
@@ -210,11 +212,66 @@ def without_addressee(doc: Doc, att: Attribution) -> Attribution:
     return att
 
 
+def speaking_source(doc: Doc, att: Attribution) -> Attribution:
+    """A source that cannot speak ("today" in "Danstar today rejects ...") gives way to the cue's parse
+    subject when that one can; evidence that "shows" something stays its own source."""
+    if att.source is None or can_speak(doc[att.source[0]:att.source[1]]):
+        return att
+    subject = subject_of(doc[att.cue_head])
+    found = source_range(subject) if subject is not None else None
+    if found is None or found == att.source or not can_speak(doc[found[0]:found[1]]) or (
+            att.content[0] < found[1] and found[0] < att.content[1]):
+        return att
+    return Attribution(att.cue, att.content, found, att.cue_head)
+
+
+def outside_dateline(doc: Doc, att: Attribution, dateline_end: Optional[int]) -> Attribution:
+    """The attribution with its source and content clipped to start after the wire dateline a span ran
+    over ("UNITED NATIONS, Oct 22 (Continental Post) - North Korea's ambassador ..."); a source inside
+    the dateline is none."""
+    if dateline_end is None or doc[att.cue[0]].idx < dateline_end:
+        return att
+    first = next((t.i for t in doc if t.idx >= dateline_end and not t.is_space), att.cue[0])
+
+    def clipped(extent: Optional[TokenRange]) -> Optional[TokenRange]:
+        if extent is None or doc[extent[0]].idx >= dateline_end:
+            return extent
+        return (first, extent[1]) if first < extent[1] else None
+
+    content = clipped(att.content) or att.content
+    return Attribution(att.cue, content, clipped(att.source), att.cue_head)
+
+
+def content_parts(doc: Doc, att: Attribution) -> list[tuple[int, int]]:
+    """The content's parts in order: its covering range less the cue and source that stand inside it
+    ('"X," he said, "Y"' gives '"X,"' and '"Y"'), each without the commas and dashes at its joins
+    (quotation marks stay, as PolNeAR marks them)."""
+    frame = sorted(r for r in (att.cue, att.source) if r and att.content[0] < r[0] and r[1] < att.content[1])
+    if not frame:
+        return [att.content]
+    bounds, start = [], att.content[0]
+    for first, end in frame:
+        bounds.append((start, first))
+        start = max(start, end)
+    bounds.append((start, att.content[1]))
+    parts = []
+    for first, end in bounds:
+        while first < end and (doc[first].is_space or (doc[first].is_punct and doc[first].text not in QUOTES)):
+            first += 1
+        while end > first and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in QUOTES)):
+            end -= 1
+        if any(not (t.is_punct or t.is_space) for t in doc[first:end]):
+            parts.append((first, end))
+    return parts or [att.content]
+
+
 def build_statements(doc: Doc, attributions: list[Attribution], resolver: SpeakerResolver,
                      dates: list[DateMention]) -> list[Statement]:
     statements: list[Statement] = []
     text = doc.text  # Doc.text joins every token on each call
-    kept = [without_addressee(doc, a) for a in attributions if not describes_evidence(doc, a)]
+    after = dateline_end(text)
+    kept = [without_addressee(doc, speaking_source(doc, outside_dateline(doc, a, after))) for a in attributions
+            if not describes_evidence(doc, a)]
     for att in sorted(kept, key=lambda a: a.cue[0]):
         source_span = doc[att.source[0]:att.source[1]] if att.source else None
         speaker = resolver.resolve(source_span, att.cue_head)
@@ -222,7 +279,8 @@ def build_statements(doc: Doc, attributions: list[Attribution], resolver: Speake
         content_chars = char_span(doc, *att.content)
         speaker_chars = char_span(doc, *att.source) if att.source else None
         statements.append(Statement(
-            speaker=source_span.text if source_span is not None else None,
+            # The source as marked (PolNeAR marks "the poll" in "the poll showed"); a speaker only if it can speak.
+            speaker=source_span.text if source_span is not None and can_speak(source_span) else None,
             speaker_span=speaker_chars,
             speaker_entity=speaker.entity,
             anonymous=speaker.anonymous,
@@ -242,6 +300,7 @@ def build_statements(doc: Doc, attributions: list[Attribution], resolver: Speake
             medium=medium_of(doc, att, att.source),
             via=None,
             kind=kind_of(doc, att),
+            content_spans=[char_span(doc, *part) for part in content_parts(doc, att)],
         ))
     nest(statements)
     return statements

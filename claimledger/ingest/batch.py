@@ -63,7 +63,7 @@ def drain(items: list) -> Iterator:
 class IngestSummary:
     added: int = 0
     duplicates: int = 0
-    copies: int = 0  # added articles that are near-duplicates of stored ones (wire copies, reprints)
+    copies: int = 0  # articles linked as near-duplicates (wire copies, reprints; a reprint its original follows)
     failed: list = field(default_factory=list)  # each failure prints as one line
 
 
@@ -72,11 +72,11 @@ def store_outcomes(items: Iterable, ledger: Ledger, on_item: Optional[Callable] 
     a duplicate, anything else as a failure."""
     summary = IngestSummary()
     for item in items:
-        if isinstance(item, Article) or (isinstance(item, tuple) and (article_id := ledger.add(*item)) is None):
+        if isinstance(item, Article) or (isinstance(item, tuple) and ledger.add(*item) is None):
             summary.duplicates += 1
         elif isinstance(item, tuple):
             summary.added += 1
-            summary.copies += ledger.copy_of(article_id) is not None
+            summary.copies += ledger.linked_copies
         else:
             summary.failed.append(item)
         if on_item:

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
-from ..lexicon import DENY_MARKERS, REPORT_NOUNS
+from ..lexicon import DECLINE_MARKERS, DENY_MARKERS, REPORT_NOUNS
 from ..text import content_terms, is_negated
 from .wording import proposition, reads_badly
 
@@ -169,17 +169,19 @@ class ClaimIndex:
         self.documents += 1
         self.document_frequency.update(set(terms))
 
-    def add(self, claim_id: int, content: str, terms: Counter) -> None:
-        """Add a member to a claim (creating it), and keep as canonical the member nearest the centroid."""
+    def add(self, claim_id: int, content: str, terms: Counter, speaker: Optional[str] = None) -> None:
+        """Add a member to a claim (creating it), and keep as canonical the member nearest the centroid
+        (its pronoun subject named by its ``speaker``: ``wording.proposition``)."""
         state = self.claims.setdefault(claim_id, ClaimState())
         state.terms.update(terms)
         state.size += 1
         for term in terms:
             self.postings[term].add(claim_id)
-        penalty = reads_badly(content)
+        penalty = reads_badly(content, speaker)
         if not state.canonical or self.canonical_score(terms, penalty, state) > self.canonical_score(
                 state.canonical_terms, state.canonical_penalty, state):
-            state.canonical, state.canonical_terms, state.canonical_penalty = proposition(content), terms, penalty
+            state.canonical, state.canonical_terms = proposition(content, speaker), terms
+            state.canonical_penalty = penalty
 
     def canonical_score(self, terms: Counter, penalty: float, state: ClaimState) -> float:
         """Nearness to the centroid, less how badly the member reads alone (``wording.reads_badly``)."""
@@ -209,17 +211,17 @@ class Assignment:
     facet: int  # the claim (or merged-in wording) it matched
 
 
-def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, str]], next_claim_id: int,
+def assign_statements(index: ClaimIndex, statements: Iterable[tuple], next_claim_id: int,
                       reading: Optional[Reading] = None) -> tuple[list[Assignment], int]:
-    """Assign one article's statements (id, content, stance) to claims, opening new ones as needed;
-    ``reading`` is passed to ``side_of``.
+    """Assign one article's statements (id, content, stance[, speaker]) to claims, opening new ones as
+    needed; ``reading`` is passed to ``side_of``.
 
     Returns the assignments and the next free claim id.
     """
     assignments: list[Assignment] = []
     pending_anaphora: list[tuple[int, str]] = []  # short denials before any claim: they join the first
     last_facet: Optional[int] = None
-    for statement_id, content, stance in statements:
+    for statement_id, content, stance, *speaker in statements:
         # A denial or confirmation of other reports is about what they said: it joins that claim.
         said = reported(content)
         if said is not None:
@@ -230,6 +232,8 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
             elif stance == "assert" and says_any(judgement, UNVERIFIED):
                 stance = "hedge"
             content = said
+        elif stance == "assert" and any(marker in content.lower() for marker in DECLINE_MARKERS):
+            stance = "decline"  # the extraction took "He neither confirmed nor denied the presence ..." as content
         terms = content_terms(content)
         if len(terms) < MIN_CLAIM_TERMS:
             if said is not None and stance == "assert" and last_facet is not None:  # "confirmed the reports"
@@ -246,7 +250,7 @@ def assign_statements(index: ClaimIndex, statements: Iterable[tuple[int, str, st
             next_claim_id += 1
         else:
             facet, similarity = found
-        index.add(facet, content, terms)
+        index.add(facet, content, terms, *speaker)
         side = side_of(stance, content, index.claims[facet].canonical, reading)
         assignments.append(Assignment(statement_id, index.live(facet), side, round(similarity, 3), facet))
         last_facet = facet

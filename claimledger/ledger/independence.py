@@ -69,7 +69,8 @@ POSSESSOR = re.compile(r"^(?:the\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*'s?\s+(?=
 def speaker_key(name: str) -> str:
     """Names that differ in case, apostrophes, article, a possessor before a proper name, an
     apposition or acronym form share a key: "South Korea’s National Intelligence Service", "the NIS"
-    and "National Intelligence Service" meet; "Yoon Ha-jin, a member of ..." is "Yoon Ha-jin"."""
+    and "National Intelligence Service" meet; "Yoon Ha-jin, a member of ..." is "Yoon Ha-jin"; a
+    description's plural is its singular ("bloggers", "blogger")."""
     name = " ".join(name.translate(TYPOGRAPHIC).split()).strip(" ,;:")
     head = name.split(",")[0].strip()
     if head != name and all(w[:1].isupper() for w in head.split()):  # a name, then its apposition
@@ -82,10 +83,20 @@ def speaker_key(name: str) -> str:
         return "".join(w[0] for w in capitalised).upper()
     if len(words) == 1 and words[0].isupper():
         return words[0]
+    if words and words[-1].islower():  # a description: "pro-Russia Telegram bloggers" = "... blogger"
+        words[-1] = singular(words[-1])
     key = " ".join(w.lower() for w in words)
     for description, same in SYNONYMS.items():
         key = key.replace(description, same)
     return key
+
+
+def singular(noun: str) -> str:
+    if len(noun) > 4 and noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if len(noun) > 3 and noun.endswith("s") and not noun.endswith(("ss", "us", "is", "ews")):
+        return noun[:-1]
+    return noun
 
 
 def source_key(member: Member) -> tuple[str, str]:

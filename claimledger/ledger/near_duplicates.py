@@ -76,6 +76,13 @@ class CopyIndex:
         if copy_of is not None:
             self.originals[article_id] = copy_of
 
+    def reroot(self, old_root: int, new_root: int) -> None:
+        """A copy group's original arrived after its reprints (``reprinted_from``): they copy it now."""
+        for article_id, original in list(self.originals.items()):
+            if original == old_root:
+                self.originals[article_id] = new_root
+        self.originals[old_root] = new_root
+
     def original_of(self, minhash: MinHash) -> Optional[tuple[int, float]]:
         """The stored article this one copies (the first of a chain of copies) and their similarity."""
         scored = [(minhash.jaccard(self.signatures[i]), i) for i in self.lsh.query(minhash)]
@@ -84,3 +91,10 @@ class CopyIndex:
             return None
         similarity, closest = max(scored, key=lambda pair: (pair[0], -pair[1]))
         return self.originals.get(closest, closest), round(similarity, 3)
+
+
+def reprinted_from(outlet_key: str, copy_outlet_key: str, copy_credit_key: str) -> bool:
+    """Whether a new article is the wire original of the stored copy it matched, though it came later:
+    the copy's dateline credits the new article's outlet ("SEOUL, Oct 23 (BWS) -" in a newspaper's
+    reprint) and the copy was published by another outlet.  (Outlets compared by their keys.)"""
+    return bool(outlet_key) and outlet_key == copy_credit_key != copy_outlet_key

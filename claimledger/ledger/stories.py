@@ -21,8 +21,9 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
@@ -43,7 +44,18 @@ VOTE_SIMILARITY = 0.35
 CLAIM_VOTE_WEIGHT = 0.3
 CANDIDATE_TERMS = 12
 MAX_CANDIDATES = 40
+# The stories closest by lead embedding are word-scored too: while the collection is small its rarest
+# terms are arbitrary, and a story sharing none of them would be judged on its embedding alone.
+EMBEDDED_CANDIDATES = 20
 OPPOSITE = {"support": "deny", "deny": "support"}
+RESTATED_SHARE = 0.5
+TITLE_CANDIDATES = 10
+# Two stories merge when, taken together, one would join the other as an article would (its similarity
+# plus the vote of its statements restating the other's claims reaches the join threshold), and only
+# while both are dated and active within this many days of each other: one event's reports come in a
+# burst.  Undated stories never merge on their own: FNC-1's undated rumours merged this way were mostly
+# different rumours about the same actors (README, "Stories").
+STORY_WINDOW_DAYS = 14
 
 
 def article_terms(title: Optional[str], text: str, entities: Iterable[str] = ()) -> Counter:
@@ -60,11 +72,19 @@ def lead(title: Optional[str], text: str) -> str:
 
 
 def story_side(side: str, claim_text: str, proposition: str) -> str:
-    """A claim member's side toward its story's proposition: flipped where one of the two texts is
-    worded as a negation and the other is not."""
-    if side in OPPOSITE and is_negated(claim_text) != is_negated(proposition):
+    """A claim member's side toward its story's proposition: flipped where the claim restates the
+    proposition (``restates``) and one of the two is worded as a negation and the other is not.  A claim
+    about something else keeps its side: "Not rumours - facts" is not the negation of the story."""
+    if side in OPPOSITE and is_negated(claim_text) != is_negated(proposition) and restates(claim_text, proposition):
         return OPPOSITE[side]
     return side
+
+
+def restates(claim_text: str, proposition: str) -> bool:
+    """Whether most content words of the shorter text are in the other (negations aside)."""
+    claim_terms, proposition_terms = set(content_terms(claim_text)), set(content_terms(proposition))
+    shorter = min(len(claim_terms), len(proposition_terms))
+    return bool(shorter) and len(claim_terms & proposition_terms) >= RESTATED_SHARE * shorter
 
 
 @dataclass
@@ -138,6 +158,7 @@ class StoryIndex:
         candidates = {s for s, n in shared.most_common(MAX_CANDIDATES) if n >= 2}
         embedded = self.embedding_similarities(vector) if vector is not None else {}
         candidates |= set(embedded)
+        worded = candidates & set(shared) | set(sorted(embedded, key=lambda s: -embedded[s])[:EMBEDDED_CANDIDATES])
         shares: Counter = Counter()
         for story_id, count in (votes or {}).items():
             shares[self.live(story_id)] += count / voters
@@ -146,11 +167,23 @@ class StoryIndex:
         for story_id in candidates:
             if story_id not in self.stories:
                 continue
-            words = self.cosine(terms, self.stories[story_id]) if story_id in shared else 0.0
+            words = self.cosine(terms, self.stories[story_id]) if story_id in worded else 0.0
             if vector is not None:
                 words = (1 - EMBEDDING_WEIGHT) * words + EMBEDDING_WEIGHT * embedded.get(story_id, 0.0)
             found[story_id] = words + CLAIM_VOTE_WEIGHT * shares[story_id]
         return found
+
+    def kinship(self, story_id: int) -> dict[int, float]:
+        """The stories closest to this one by summed lead embedding, each with its similarity taken as
+        if it were one article: the word cosine of its term bag and the cosine of its embedding."""
+        if story_id not in self.rows or story_id not in self.stories:
+            return {}
+        embedded = self.embedding_similarities(self.vectors[self.rows[story_id]])
+        closest = sorted((s for s in embedded if s != story_id and s in self.stories),
+                         key=lambda s: (-embedded[s], s))[:EMBEDDED_CANDIDATES]
+        state = self.stories[story_id]
+        return {other: (1 - EMBEDDING_WEIGHT) * self.cosine(self.stories[other].terms, state)
+                + EMBEDDING_WEIGHT * embedded[other] for other in closest}
 
     def choose(self, terms: Counter, vector: Optional[np.ndarray] = None, votes: Optional[Counter] = None,
                voters: int = 0) -> Optional[tuple[int, float]]:
@@ -204,6 +237,13 @@ class StoryIndex:
             self.vectors[self.rows[story_id]] = 0.0  # a zero row never scores
 
 
+def close_in_time(span: tuple[str, str], other: tuple[str, str], days: int = STORY_WINDOW_DAYS) -> bool:
+    """Whether two (first, last) ISO date spans lie within ``days`` of each other."""
+    (first, last), (other_first, other_last) = [(date.fromisoformat(a[:10]), date.fromisoformat(b[:10]))
+                                                for a, b in (span, other)]
+    return (max(first, other_first) - min(last, other_last)).days <= days
+
+
 @lru_cache(maxsize=1)
 def lead_embedder():
     """The shared sentence encoder, or None when torch or the encoder package is not installed (then
@@ -216,9 +256,12 @@ def lead_embedder():
         return None
 
 
-def central_claim(claims: Iterable[tuple[int, int, int, int]]) -> Optional[int]:
+def central_claim(claims: Iterable[tuple[int, int, int, int]],
+                  reads_alone: Callable[[int], bool] = lambda _claim: True) -> Optional[int]:
     """The claim a story is about, from (claim id, the story's statements taking a side on it, the
     story's statements on it, independent sources taking a side on it anywhere): the one most of the
-    story's statements take a side on, then the most stated, then the most sourced, then the oldest."""
-    ranked = sorted(claims, key=lambda c: (-c[1], -c[2], -c[3], c[0]))
-    return ranked[0][0] if ranked else None
+    story's statements take a side on, then the most stated, then the most sourced, then the oldest;
+    among the first ``TITLE_CANDIDATES`` the first whose text ``reads_alone``, as the story's title is
+    its text."""
+    ranked = [c[0] for c in sorted(claims, key=lambda c: (-c[1], -c[2], -c[3], c[0]))]
+    return next((c for c in ranked[:TITLE_CANDIDATES] if reads_alone(c)), ranked[0] if ranked else None)

@@ -25,14 +25,14 @@ def load_index(db: Database, index: Optional[ClaimIndex] = None, after_article: 
     """The claim index rebuilt from stored assignments (or ``index`` extended with those of articles
     after ``after_article``), and the next free claim id."""
     index = index or ClaimIndex()
-    rows = db.execute("SELECT coalesce(cs.facet, cs.claim_id), s.content FROM claim_statements cs JOIN statements s"
-                      " ON s.id = cs.statement_id WHERE cs.similarity > 0 AND s.article_id > ?"
+    rows = db.execute("SELECT coalesce(cs.facet, cs.claim_id), s.content, s.speaker FROM claim_statements cs"
+                      " JOIN statements s ON s.id = cs.statement_id WHERE cs.similarity > 0 AND s.article_id > ?"
                       " ORDER BY cs.statement_id", (after_article,))
-    for facet, content in rows:
+    for facet, content, speaker in rows:
         content = matched_text(content)  # as assign_statements matched it
         terms = content_terms(content)
         index.observe(terms)
-        index.add(facet, content, terms)
+        index.add(facet, content, terms, speaker)
     next_id = (db.scalar("SELECT max(id) FROM claims") or 0) + 1
     return index, next_id
 
@@ -47,9 +47,9 @@ def assign_article(db: Database, index: ClaimIndex, next_claim_id: int, article_
     """Assign an article's stored statements to claims; returns the claims touched and the next id."""
     # Only a source's own word joins a claim: not what an image shows, nor an actor's decision or
     # belief reported inside another's statement.
-    statements = [(statement_id, content, stance) for statement_id, content, stance, kind, nested in db.execute(
-        "SELECT id, content, stance, kind, nested FROM statements WHERE article_id = ? ORDER BY position",
-        (article_id,)) if speaks(kind, nested)]
+    statements = [(statement_id, content, stance, speaker) for statement_id, content, stance, speaker, kind, nested
+                  in db.execute("SELECT id, content, stance, speaker, kind, nested FROM statements"
+                                " WHERE article_id = ? ORDER BY position", (article_id,)) if speaks(kind, nested)]
     assignments, next_claim_id = assign_statements(index, statements, next_claim_id, content_reading(stance_model()))
     touched = {a.claim_id for a in assignments}
     db.executemany("INSERT INTO claims (id, canonical, status) VALUES (?, '', 'unverified')"

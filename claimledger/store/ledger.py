@@ -15,8 +15,9 @@ from typing import Callable, Iterator, Optional, Sequence, Union
 
 from ..errors import LedgerError, one_line
 from ..ledger.claims import ClaimIndex
-from ..ledger.independence import origins
-from ..ledger.near_duplicates import CopyIndex, from_blob, signature, to_blob
+from ..ingest.dateline import dateline_outlet
+from ..ledger.independence import origins, speaker_key
+from ..ledger.near_duplicates import CopyIndex, from_blob, reprinted_from, signature, to_blob
 from ..ledger.recluster import ClaimText, MergeProposal, proposals
 from ..ledger.reviews import Merge, Verdict
 from ..schema import Article, Extraction, Statement
@@ -67,6 +68,8 @@ class Ledger:
         self._stories: Optional[tuple[StoryIndex, int]] = None
         self._seen_article = 0  # the newest article the in-memory indexes include
         self._seen_merge = -1  # the newest claim merge the claim index's map includes
+        # Copy links the last add made: the article as a copy, or the stored reprint of it it turned into one.
+        self.linked_copies = 0
 
     def close(self) -> None:
         self.db.close()
@@ -92,6 +95,10 @@ class Ledger:
                 self.catch_up()
                 original = self._copies.original_of(minhash)
                 copy_of, similarity = original if original else (None, None)
+                reprint = copy_of if copy_of is not None and self.reprints(copy_of, article.outlet) else None
+                reprint_similarity = similarity
+                if reprint is not None:
+                    copy_of = similarity = None
                 row = self.db.execute(
                     "INSERT INTO articles (content_hash, source, title, url, outlet, published, dateline, text,"
                     " extraction, minhash, copy_of, copy_similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -103,16 +110,39 @@ class Ledger:
                 if row is None:
                     return None
                 article_id = row[0]
+                if reprint is not None:  # the wire original came after its reprint: the reprints copy it
+                    self.db.execute("UPDATE articles SET copy_of = ? WHERE copy_of = ?", (article_id, reprint))
+                    self.db.execute("UPDATE articles SET copy_of = ?, copy_similarity = ? WHERE id = ?",
+                                    (article_id, reprint_similarity, reprint))
                 self.insert_statements(article_id, extraction.statements)
                 self.assign_claims(article_id)
+                if reprint is not None:  # the reprints' sources now count as the original's
+                    self.recount_claims(self.claims_of_article(reprint))
         except BaseException as exc:
             self._claims = self._copies = self._stories = None  # they may hold what was rolled back: rebuild
             if isinstance(exc, self.db.Error):  # raised past the Database wrapper (a cursor's fetch)
                 raise LedgerError(self.db.name, problem=one_line(exc)) from None
             raise
         self._copies.add(article_id, minhash, copy_of)
+        if reprint is not None:
+            self._copies.reroot(reprint, article_id)
+        self.linked_copies = int(copy_of is not None or reprint is not None)
         self._seen_article = article_id
         return article_id
+
+    def reprints(self, copy_id: int, outlet: Optional[str]) -> bool:
+        """Whether the stored copy a new article matched is a reprint of it (``reprinted_from``)."""
+        copy_outlet, text = self.db.execute("SELECT outlet, text FROM articles WHERE id = ?", (copy_id,)).fetchone()
+        credit = dateline_outlet(text)
+        return bool(outlet and credit) and reprinted_from(speaker_key(outlet), speaker_key(copy_outlet or ""),
+                                                          speaker_key(credit))
+
+    def recount_claims(self, claim_ids: set[int]) -> None:
+        """Within the caller's transaction: recount claims and the stories holding statements on them."""
+        for claim_id in sorted(claim_ids):
+            claims_sql.refresh_claim(self.db, claim_id)
+        for story_id in sorted(stories_sql.stories_of_claims(self.db, claim_ids)):
+            stories_sql.refresh_story(self.db, story_id)
 
     def insert_statements(self, article_id: int, statements: list[Statement]) -> None:
         self.db.executemany(
@@ -179,9 +209,11 @@ class Ledger:
         before = alerts_sql.story_states(self.db, [story_id, *others]) if watched else {}
         stories_sql.adopt_statements(self.db, index, article_id, touched, story_id)
         stories_sql.judge_article(self.db, article_id, story_id, similarity, stance_model())
-        for story in [story_id, *sorted(others)]:
+        merges = stories_sql.merge_kindred(self.db, index, story_id, stance_model())
+        merged = {edit.story_id for edit in merges}
+        for story in [index.live(story_id), *sorted((others | merged) - {index.live(story_id)})]:
             stories_sql.refresh_story(self.db, story)
-        return before, story_id if story_id >= next_story else None
+        return before, story_id if story_id >= next_story and story_id not in merged else None
 
     def assign_claims(self, article_id: int) -> None:
         """Within the caller's transaction: the article to its story and its statements to claims, the

@@ -15,8 +15,10 @@ from ..errors import InvalidReview
 from ..ledger.article_stance import ClaimInArticle, article_stances, quoted_lean
 from ..ledger.independence import claim_status, count_side
 from ..ledger.reviews import checked_text
+from ..ledger.wording import reads_as_sentence
 from ..ledger.claims import MIN_CLAIM_TERMS, ClaimIndex
-from ..ledger.stories import VOTE_SIMILARITY, StoryIndex, article_terms, central_claim, lead, lead_embedder, story_side
+from ..ledger.stories import (CLAIM_VOTE_WEIGHT, JOIN_THRESHOLD, STORY_WINDOW_DAYS, VOTE_SIMILARITY, StoryIndex,
+                              article_terms, central_claim, close_in_time, lead, lead_embedder, story_side)
 from ..schema import speaks
 from ..text import content_terms
 from .claims_sql import (SIDES, SUMMARY_COLUMNS, ArticleOnClaim, ClaimStatement, ClaimSummary, member_rows,
@@ -131,30 +133,35 @@ def story_claims(db: Database, story_id: int) -> list[tuple]:
                       (story_id,)).fetchall()
 
 
-def story_proposition(db: Database, story_id: int) -> tuple[list[tuple], Optional[int], str]:
-    """A story's claims (``story_claims``), its central claim and its title (that claim's text)."""
+def story_proposition(db: Database, story_id: int) -> tuple[list[tuple], Optional[int], str, str]:
+    """A story's claims (``story_claims``), its central claim, that claim's text (the proposition sides
+    are taken toward) and its title: the most central claim whose text reads as a sentence
+    (``wording.reads_as_sentence``), the proposition when none does."""
     claims = story_claims(db, story_id)
-    central = central_claim((c[0], c[2], c[3], c[4]) for c in claims)
-    return claims, central, next((c[1] for c in claims if c[0] == central), "")
+    texts = {c[0]: c[1] for c in claims}
+    ranked = [(c[0], c[2], c[3], c[4]) for c in claims]
+    central = central_claim(ranked)
+    titled = central_claim(ranked, lambda c: reads_as_sentence(texts[c]))
+    return claims, central, texts.get(central, ""), texts.get(titled, "")
 
 
 def judge_article(db: Database, article_id: int, story_id: int, similarity: float, model) -> None:
     """The article's own stance toward its story's proposition: its stance toward the central claim
     when it was judged on it, else read from its body (``article_stance``)."""
-    _, central, title = story_proposition(db, story_id)
+    _, central, proposition, _ = story_proposition(db, story_id)
     found = db.execute("SELECT stance, basis FROM article_claims WHERE article_id = ? AND claim_id = ?",
                        (article_id, central)).fetchone() if central is not None else None
     if found is not None:
         stance, basis = found[0], f"{BASIS_CENTRAL} ({found[1]})"
     else:
-        sides = [story_side(side, canonical, title) for side, canonical in db.execute(
+        sides = [story_side(side, canonical, proposition) for side, canonical in db.execute(
             "SELECT cs.side, c.canonical FROM claim_statements cs JOIN statements s ON s.id = cs.statement_id"
             " JOIN claims c ON c.id = cs.claim_id WHERE s.article_id = ?", (article_id,))]
         opened = not db.scalar("SELECT count(*) FROM article_stories WHERE story_id = ? AND article_id < ?",
                                (story_id, article_id))
-        if title:
+        if proposition:
             stance, basis = article_stances(db.scalar("SELECT text FROM articles WHERE id = ?", (article_id,)),
-                                            [ClaimInArticle(title, sides, opened)], model)[0]
+                                            [ClaimInArticle(proposition, sides, opened)], model)[0]
         else:
             stance, basis = quoted_lean(sides), "quotes"
     # A body that disputes as many of the story's claims as it confirms disputes the story (chosen on
@@ -174,16 +181,16 @@ STORY_COLUMNS = ("title", "central_claim", "status", "support_raw", "support_ind
                  "disagree_articles", "discuss_articles", "first_seen", "last_activity")
 
 
-def story_members(db: Database, story_id: int, title: str):
-    """(member, date) of every claim member in the story, each side taken toward the story."""
-    return [(replace(member, side=story_side(member.side, canonical, title)), date)
+def story_members(db: Database, story_id: int, proposition: str):
+    """(member, date) of every claim member in the story, each side taken toward its proposition."""
+    return [(replace(member, side=story_side(member.side, canonical, proposition)), date)
             for member, date, canonical in member_rows(db, "cs.story_id = ?", (story_id,))]
 
 
 def refresh_story(db: Database, story_id: int) -> None:
     """Recount a story from its claims and articles: central claim, title, sides, status, dates."""
-    claims, central, title = story_proposition(db, story_id)
-    found = story_members(db, story_id, title)
+    claims, central, proposition, title = story_proposition(db, story_id)
+    found = story_members(db, story_id, proposition)
     counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
     stances = dict(db.execute("SELECT stance, count(*) FROM article_stories WHERE story_id = ? GROUP BY stance",
                               (story_id,)).fetchall())
@@ -205,7 +212,7 @@ def refresh_story(db: Database, story_id: int) -> None:
 @dataclass
 class StorySummary:
     id: int
-    title: str  # the central claim's text: the story's proposition
+    title: str  # the most central claim that reads as a sentence (the central claim's text when none does)
     central_claim: Optional[int]
     status: str
     support_raw: int
@@ -280,10 +287,11 @@ def story_page(db: Database, story_id: int) -> Optional[StoryPage]:
         f"SELECT {SUMMARY_COLUMNS} FROM claims WHERE id IN (SELECT claim_id FROM claim_statements WHERE story_id = ?)"
         " ORDER BY support_independent + deny_independent DESC, statements DESC, id", (story_id,))]
     canonical = {c.id: c.canonical for c in claims}
+    proposition = canonical.get(summary.central_claim, summary.title)
     statements = [StoryStatement(**{**s.__dict__, "side": story_side(s.side, canonical.get(claim_id, ""),
-                                                                     summary.title)}, claim_id=claim_id)
+                                                                     proposition)}, claim_id=claim_id)
                   for s, claim_id, _ in statement_rows(db, "cs.story_id = ?", (story_id,))]
-    found = story_members(db, story_id, summary.title)
+    found = story_members(db, story_id, proposition)
     merged = {side: count_side(m for m, _ in found if m.side == side).merged for side in SIDES}
     articles = [ArticleOnClaim(*r) for r in db.execute(
         "SELECT a.id, a.title, a.source, a.outlet, a.published, ast.stance, ast.basis FROM article_stories ast"
@@ -335,6 +343,47 @@ def merge_stories(db: Database, index: StoryIndex, story_ids: list[int], into: i
         db.execute("UPDATE stories SET merged_into = ? WHERE id = ? OR merged_into = ?", (into, story_id, story_id))
         index.merge(story_id, into)
         edits.append(record_edit(db, StoryEdit("merge", story_id, into, claims, reason, edited_by)))
+    return edits
+
+
+MERGED_BY_LEDGER = "claimledger"
+
+
+def story_dates(db: Database, story_id: int) -> Optional[tuple[str, str]]:
+    """The first and last publication dates of a story's articles; None when none is dated."""
+    first, last = db.execute("SELECT min(a.published), max(a.published) FROM article_stories ast"
+                             " JOIN articles a ON a.id = ast.article_id WHERE ast.story_id = ?", (story_id,)).fetchone()
+    return (str(first), str(last)) if first else None
+
+
+def restated_share(db: Database, story_id: int, other: int) -> float:
+    """The share of a story's claim members whose claim the other story holds too."""
+    members, shared = db.execute(
+        "SELECT count(*), sum(CASE WHEN EXISTS (SELECT 1 FROM claim_statements o WHERE o.story_id = ?"
+        " AND o.claim_id = cs.claim_id) THEN 1 ELSE 0 END) FROM claim_statements cs WHERE cs.story_id = ?",
+        (other, story_id)).fetchone()
+    return (shared or 0) / members if members else 0.0
+
+
+def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list[StoryEdit]:
+    """Merge into the older of each pair the stories that read as one with this one (``stories``,
+    ``STORY_WINDOW_DAYS``): each merge leaves an audit row a reviewer can undo with a split, and the
+    moved articles are judged again toward the merged story.  The caller recounts the stories."""
+    span = story_dates(db, story_id)
+    edits: list[StoryEdit] = []
+    for other, similarity in sorted(index.kinship(story_id).items()) if span else ():
+        other_span = story_dates(db, other)
+        if similarity + CLAIM_VOTE_WEIGHT < JOIN_THRESHOLD or other_span is None or not close_in_time(span, other_span):
+            continue
+        older, younger = sorted((index.live(story_id), index.live(other)))
+        score = similarity + CLAIM_VOTE_WEIGHT * restated_share(db, younger, older)
+        if older == younger or score < JOIN_THRESHOLD:
+            continue
+        moved = db.execute("SELECT article_id, similarity FROM article_stories WHERE story_id = ?", (younger,)).fetchall()
+        edits += merge_stories(db, index, [younger], older, f"read as one story (similarity {score:.2f}) within"
+                               f" {STORY_WINDOW_DAYS} days", MERGED_BY_LEDGER)
+        for article_id, article_similarity in moved:
+            judge_article(db, article_id, older, article_similarity, model)
     return edits
 
 

@@ -38,14 +38,14 @@ def statement_annotations(index: int, s: dict, text: str) -> list[Annotation]:
     found.append(Annotation(*s["cue_span"], "cue", f"cue #{index}: '{s.get('cue_lemma')}', stance {s.get('stance')}",
                             index))
     relay = f", relayed through #{s['via']}" if s.get("via") is not None else ""
-    found.append(Annotation(*s["content_span"], "content",
-                            f"content #{index}: what {who} said ({s.get('stance')}"
-                            f"{', dated ' + s['date'] if s.get('date') else ''}{relay})", index))
-    start, end = s["content_span"]
-    for hedge in s.get("hedges") or []:
-        for match in re.finditer(rf"\b{re.escape(hedge)}\b", text[start:end], flags=re.IGNORECASE):
-            found.append(Annotation(start + match.start(), start + match.end(), "hedge",
-                                    f"hedge: '{hedge}' (the reporter's or the speaker's uncertainty)", index))
+    parts = s.get("content_spans") or [s["content_span"]]  # a split quotation's parts, not the cue between
+    for start, end in parts:
+        found.append(Annotation(start, end, "content", f"content #{index}: what {who} said ({s.get('stance')}"
+                                f"{', dated ' + s['date'] if s.get('date') else ''}{relay})", index))
+        for hedge in s.get("hedges") or []:
+            for match in re.finditer(rf"\b{re.escape(hedge)}\b", text[start:end], flags=re.IGNORECASE):
+                found.append(Annotation(start + match.start(), start + match.end(), "hedge",
+                                        f"hedge: '{hedge}' (the reporter's or the speaker's uncertainty)", index))
     return found
 
 
