@@ -18,7 +18,7 @@ from ..schema import SPEAKING_KINDS, DateMention, Statement
 from .attribution import Attribution, is_quoted, source_range, subject_of
 from .attribution_content import TokenRange
 from .evidence import evidence_kind
-from .spans import QUOTES, char_span
+from .spans import char_span, trim_punct
 from .speakers import SpeakerResolver, can_speak
 
 NEGATIONS = {"not", "never", "n't", "no"}
@@ -225,16 +225,21 @@ def speaking_source(doc: Doc, att: Attribution) -> Attribution:
     return Attribution(att.cue, att.content, found, att.cue_head)
 
 
-def outside_dateline(doc: Doc, att: Attribution, dateline_end: Optional[int]) -> Attribution:
-    """The attribution with its source and content clipped to start after the wire dateline a span ran
-    over ("UNITED NATIONS, Oct 22 (Continental Post) - North Korea's ambassador ..."); a source inside
-    the dateline is none."""
-    if dateline_end is None or doc[att.cue[0]].idx < dateline_end:
+def first_after_dateline(doc: Doc) -> Optional[int]:
+    """The first token after a wire dateline, if the text opens on one."""
+    end = dateline_end(doc.text)
+    return None if end is None else next((t.i for t in doc if t.idx >= end and not t.is_space), None)
+
+
+def outside_dateline(att: Attribution, first: Optional[int]) -> Attribution:
+    """The attribution with its source and content clipped to start at ``first``, the token after the
+    wire dateline a span ran over ("UNITED NATIONS, Oct 22 (Continental Post) - North Korea's
+    ambassador ..."); a source inside the dateline is none."""
+    if first is None or att.cue[0] < first:
         return att
-    first = next((t.i for t in doc if t.idx >= dateline_end and not t.is_space), att.cue[0])
 
     def clipped(extent: Optional[TokenRange]) -> Optional[TokenRange]:
-        if extent is None or doc[extent[0]].idx >= dateline_end:
+        if extent is None or extent[0] >= first:
             return extent
         return (first, extent[1]) if first < extent[1] else None
 
@@ -244,8 +249,8 @@ def outside_dateline(doc: Doc, att: Attribution, dateline_end: Optional[int]) ->
 
 def content_parts(doc: Doc, att: Attribution) -> list[tuple[int, int]]:
     """The content's parts in order: its covering range less the cue and source that stand inside it
-    ('"X," he said, "Y"' gives '"X,"' and '"Y"'), each without the commas and dashes at its joins
-    (quotation marks stay, as PolNeAR marks them)."""
+    ('"X," he said, "Y"' gives '"X,"' and '"Y"'), each without the punctuation at its joins
+    (``spans.trim_punct``: quotation marks stay, as PolNeAR marks them)."""
     frame = sorted(r for r in (att.cue, att.source) if r and att.content[0] < r[0] and r[1] < att.content[1])
     if not frame:
         return [att.content]
@@ -254,23 +259,16 @@ def content_parts(doc: Doc, att: Attribution) -> list[tuple[int, int]]:
         bounds.append((start, first))
         start = max(start, end)
     bounds.append((start, att.content[1]))
-    parts = []
-    for first, end in bounds:
-        while first < end and (doc[first].is_space or (doc[first].is_punct and doc[first].text not in QUOTES)):
-            first += 1
-        while end > first and (doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in QUOTES)):
-            end -= 1
-        if any(not (t.is_punct or t.is_space) for t in doc[first:end]):
-            parts.append((first, end))
-    return parts or [att.content]
+    parts = [trim_punct(doc, first, end) for first, end in bounds]
+    return [(a, b) for a, b in parts if any(not (t.is_punct or t.is_space) for t in doc[a:b])] or [att.content]
 
 
 def build_statements(doc: Doc, attributions: list[Attribution], resolver: SpeakerResolver,
                      dates: list[DateMention]) -> list[Statement]:
     statements: list[Statement] = []
     text = doc.text  # Doc.text joins every token on each call
-    after = dateline_end(text)
-    kept = [without_addressee(doc, speaking_source(doc, outside_dateline(doc, a, after))) for a in attributions
+    first = first_after_dateline(doc)
+    kept = [without_addressee(doc, speaking_source(doc, outside_dateline(a, first))) for a in attributions
             if not describes_evidence(doc, a)]
     for att in sorted(kept, key=lambda a: a.cue[0]):
         source_span = doc[att.source[0]:att.source[1]] if att.source else None

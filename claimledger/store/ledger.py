@@ -208,8 +208,9 @@ class Ledger:
         others = stories_sql.stories_of_claims(self.db, touched) - {story_id}
         before = alerts_sql.story_states(self.db, [story_id, *others]) if watched else {}
         stories_sql.adopt_statements(self.db, index, article_id, touched, story_id)
-        stories_sql.judge_article(self.db, article_id, story_id, similarity, stance_model())
-        merges = stories_sql.merge_kindred(self.db, index, story_id, stance_model())
+        model = stance_model()
+        stories_sql.judge_article(self.db, article_id, story_id, similarity, model)
+        merges = stories_sql.merge_kindred(self.db, index, story_id, model)
         merged = {edit.story_id for edit in merges}
         for story in [index.live(story_id), *sorted((others | merged) - {index.live(story_id)})]:
             stories_sql.refresh_story(self.db, story)

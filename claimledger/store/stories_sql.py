@@ -372,8 +372,10 @@ def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list
     span = story_dates(db, story_id)
     edits: list[StoryEdit] = []
     for other, similarity in sorted(index.kinship(story_id).items()) if span else ():
+        if similarity + CLAIM_VOTE_WEIGHT < JOIN_THRESHOLD:  # out of reach: no query for its dates
+            continue
         other_span = story_dates(db, other)
-        if similarity + CLAIM_VOTE_WEIGHT < JOIN_THRESHOLD or other_span is None or not close_in_time(span, other_span):
+        if other_span is None or not close_in_time(span, other_span):
             continue
         older, younger = sorted((index.live(story_id), index.live(other)))
         score = similarity + CLAIM_VOTE_WEIGHT * restated_share(db, younger, older)
