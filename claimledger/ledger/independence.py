@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from ..schema import Statement
@@ -66,6 +67,7 @@ SYNONYMS = {"spy agency": "intelligence service", "intelligence agency": "intell
 POSSESSOR = re.compile(r"^(?:the\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*'s?\s+(?=[A-Z])")  # "South Korea's" + a name
 
 
+@lru_cache(maxsize=1 << 16)  # every recount keys every member's speaker
 def speaker_key(name: str) -> str:
     """Names that differ in case, apostrophes, article, a possessor before a proper name, an
     apposition or acronym form share a key: "South Korea’s National Intelligence Service", "the NIS"

@@ -104,6 +104,7 @@ class StoryIndex:
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.document_frequency: Counter = Counter()
         self.documents = 0
+        self.idf_of: dict[str, float] = {}  # idf as of ``documents``: a placement reads big stories' terms often
         self.merged_into: dict[int, int] = {}  # a reviewer's merges: merged story -> the one that took it
         self.rows: dict[int, int] = {}  # story -> its row in ``vectors``
         self.vectors = np.zeros((0, 0), np.float32)  # summed lead embeddings, one row per story
@@ -117,14 +118,22 @@ class StoryIndex:
         return story_id
 
     def idf(self, term: str) -> float:
-        return math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
+        found = self.idf_of.get(term)
+        if found is None:
+            found = self.idf_of[term] = math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
+        return found
+
+    def idfs(self, terms: Counter) -> list[float]:
+        """``idf`` of each of the terms, in their order."""
+        memo, idf = self.idf_of, self.idf
+        return [memo[term] if term in memo else idf(term) for term in terms]
 
     def centroid_norm(self, state: StoryState, keep: bool = False) -> float:
         """A story's term norm, recomputed when the story or the collection grew by a tenth (IDF drifts
         slowly).  Only ``add`` keeps a recomputed norm: adds replay identically when the index is rebuilt
         from the store, lookups do not, and a resumed ingest must place articles as an uninterrupted one."""
         if state.norm is None or self.documents > state.norm_documents * 1.1:
-            norm = math.sqrt(sum((c * self.idf(t)) ** 2 for t, c in state.terms.items()))
+            norm = math.sqrt(sum((c * idf) ** 2 for c, idf in zip(state.terms.values(), self.idfs(state.terms))))
             if not keep:
                 return norm
             state.norm, state.norm_documents = norm, self.documents
@@ -132,10 +141,11 @@ class StoryIndex:
 
     def cosine(self, terms: Counter, state: StoryState) -> float:
         dot = norm_a = 0.0
-        for term, count in terms.items():
-            weight = self.idf(term) ** 2
+        other = state.terms
+        for (term, count), idf in zip(terms.items(), self.idfs(terms)):
+            weight = idf ** 2
             norm_a += count * count * weight
-            dot += count * state.terms.get(term, 0) * weight
+            dot += count * other.get(term, 0) * weight
         norm_b = self.centroid_norm(state)
         return dot / math.sqrt(norm_a) / norm_b if norm_a and norm_b else 0.0
 
@@ -198,6 +208,7 @@ class StoryIndex:
     def observe(self, terms: Counter) -> None:
         self.documents += 1
         self.document_frequency.update(set(terms))
+        self.idf_of.clear()
 
     def add(self, story_id: int, terms: Counter, vector: Optional[np.ndarray] = None) -> None:
         state = self.stories.setdefault(story_id, StoryState())

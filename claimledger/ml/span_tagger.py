@@ -22,7 +22,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import TaggerUnavailable
-from .encoder import load_transformers
+from .encoder import WORD_EMBEDDINGS, load_transformers
 from .stored_weights import load_into
 
 ROLES = ("source", "cue", "content")
@@ -30,7 +30,7 @@ LABELS = ("O",) + tuple(f"{prefix}-{role}" for role in ROLES for prefix in ("B",
 MAX_PIECES = 256
 WEIGHTS_DIR = Path(__file__).parent / "weights" / "span_tagger"
 WEIGHTS_FILE = "tagger.safetensors"
-FROZEN = "encoder.embeddings.word_embeddings.weight"
+FROZEN = "encoder." + WORD_EMBEDDINGS
 
 
 def paragraphs(tokens) -> list[list]:

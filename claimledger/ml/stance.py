@@ -7,7 +7,7 @@ layer.  The passage is the text's sentences that share the most content words wi
 sentences that dispute or confirm something get a head start, so "The story is a hoax." is read even
 when it names nothing of the claim.  Every encoder parameter but the word-embedding table (the installed
 package's own, frozen in training) is trained and shipped as int8 rows (``stored_weights``), read back
-as float32.
+as float32 and run through ONNX Runtime (``onnx_runtime``).
 Trained by ``python -m claimledger.training.stance``; ``weights/stance/meta.json`` says on what data,
 with which command, and how it scored on dev."""
 
@@ -23,7 +23,8 @@ import numpy as np
 
 from ..errors import StanceModelUnavailable
 from ..text import SENTENCE_BREAK, content_terms
-from .encoder import load_transformers
+from . import onnx_runtime
+from .encoder import WORD_EMBEDDINGS, load_transformers, word_embeddings
 from .stored_weights import load_into
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
@@ -31,7 +32,7 @@ MAX_PIECES = 128
 PASSAGE_SENTENCES = 3
 WEIGHTS_DIR = Path(__file__).parent / "weights" / "stance"
 WEIGHTS_FILE = "stance.safetensors"
-FROZEN = "encoder.embeddings.word_embeddings.weight"
+FROZEN = "encoder." + WORD_EMBEDDINGS
 # Sentences that take a side in their own words, whatever they name.
 SIDE_TAKING = re.compile(
     r"(?i)\b(false|hoax|fake|untrue|not true|no truth|debunk\w*|den(y|ies|ied)|dismiss\w*|reject\w*|"
@@ -40,16 +41,23 @@ SIDE_TAKING = re.compile(
 SIDE_TAKING_BONUS = 1.5
 
 
+@lru_cache(maxsize=16)
+def sentence_terms(text: str) -> tuple[list[str], list[frozenset], list[bool]]:
+    """The text's sentences, however short ("It is false." is the one that matters), their content
+    words and whether each takes a side; remembered, as an article is read against each of its claims."""
+    found = [s.strip() for s in SENTENCE_BREAK.split(text) if s.strip()]
+    return found, [frozenset(content_terms(s)) for s in found], [bool(SIDE_TAKING.search(s)) for s in found]
+
+
 def passage(claim: str, text: str) -> str:
     """The text's sentences most about the claim, at most ``PASSAGE_SENTENCES``, in text order."""
-    # Every sentence, however short: "It is false." is the one that matters.
-    found = [s.strip() for s in SENTENCE_BREAK.split(text) if s.strip()]
+    found, terms, taking_sides = sentence_terms(text)
     if len(found) <= PASSAGE_SENTENCES:
         return " ".join(found)
     wanted = set(content_terms(claim))
 
     def weight(i: int) -> float:
-        return len(wanted & set(content_terms(found[i]))) + SIDE_TAKING_BONUS * bool(SIDE_TAKING.search(found[i]))
+        return len(wanted & terms[i]) + SIDE_TAKING_BONUS * taking_sides[i]
 
     best = sorted(range(len(found)), key=lambda i: (-weight(i), i))[:PASSAGE_SENTENCES]
     return " ".join(found[i] for i in sorted(best))
@@ -89,33 +97,40 @@ def build_model(torch, transformers, encoder_dir: Path, layers: Optional[int] = 
 
 
 class StanceModel:
-    """Loads the shipped weights once; ``probabilities`` reads (claim, text) pairs.  Computes in float32
-    by default: int8 matrix products (``quantize``) were only 1.2 times as fast here and cost 2 to 4
-    points of dev macro-F1 (README, "The stance model")."""
+    """Reads (claim, text) pairs: the shipped weights through ONNX Runtime, exported once per machine,
+    or ``model``, a torch module in training.  Computes in float32: int8 matrix products were only 1.2
+    times as fast here and cost 2 to 4 points of dev macro-F1 (README, "The stance model")."""
 
-    def __init__(self, directory: Optional[Path] = None, model=None, quantize: bool = False) -> None:
+    def __init__(self, directory: Optional[Path] = None, model=None) -> None:
         torch, transformers, encoder_dir = load_transformers(StanceModelUnavailable)
         self.torch = torch
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
+        self.model = model.eval() if model is not None else None
         if model is None:
             directory = directory or WEIGHTS_DIR
-            model = build_model(torch, transformers, encoder_dir, encoder_layers(directory))
-            load_into(torch, model, directory, WEIGHTS_FILE, is_trained, "stance", quantize)
-        self.model = model.eval()
+
+            def build():
+                shipped = build_model(torch, transformers, encoder_dir, encoder_layers(directory))
+                load_into(torch, shipped, directory, WEIGHTS_FILE, is_trained, "stance", quantize=False)
+                ids, mask = onnx_runtime.padded(self.piece_ids(["a claim"], ["a passage."]))
+                example = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
+                return shipped, example, ["logits"]
+
+            shipped_files = [directory / WEIGHTS_FILE, directory / "meta.json", encoder_dir / "config.json"]
+            key = onnx_runtime.fingerprint(shipped_files, torch.__version__, transformers.__version__)
+            self.session = onnx_runtime.session("stance", key, build, 0, StanceModelUnavailable,
+                                                {FROZEN: word_embeddings(encoder_dir)})
 
     def piece_ids(self, claims: Sequence[str], passages: Sequence[str]) -> list[list[int]]:
         return self.tokenizer(list(claims), list(passages), truncation="longest_first",
                               max_length=MAX_PIECES)["input_ids"]
 
-    def tensors(self, rows: Sequence[list[int]]):
-        torch = self.torch
-        longest = max(len(r) for r in rows)
-        ids = torch.zeros((len(rows), longest), dtype=torch.long)
-        mask = torch.zeros((len(rows), longest), dtype=torch.long)
-        for n, row in enumerate(rows):
-            ids[n, : len(row)] = torch.tensor(row)
-            mask[n, : len(row)] = 1
-        return ids, mask
+    def logits(self, rows: Sequence[list[int]]) -> np.ndarray:
+        ids, mask = onnx_runtime.padded(rows)
+        if self.model is None:
+            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        with self.torch.inference_mode():
+            return self.model(self.torch.from_numpy(ids), self.torch.from_numpy(mask)).numpy()
 
     def probabilities(self, claims: Sequence[str], texts: Sequence[str], batch: int = 0) -> np.ndarray:
         """(pairs x LABELS) probabilities.  With ``batch`` 0 all pairs go in one batch: the same pairs
@@ -127,11 +142,11 @@ class StanceModel:
         order = sorted(range(len(rows)), key=lambda i: len(rows[i])) if batch else list(range(len(rows)))
         step = batch or len(rows)
         found = np.zeros((len(rows), len(LABELS)), np.float32)
-        with self.torch.inference_mode():
-            for start in range(0, len(order), step):
-                chosen = order[start:start + step]
-                logits = self.model(*self.tensors([rows[i] for i in chosen]))
-                found[chosen] = self.torch.softmax(logits, dim=-1).numpy()
+        for start in range(0, len(order), step):
+            chosen = order[start:start + step]
+            logits = self.logits([rows[i] for i in chosen])
+            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+            found[chosen] = exp / exp.sum(axis=1, keepdims=True)
         return found
 
     def predict(self, claims: Sequence[str], texts: Sequence[str], batch: int = 64) -> list[str]:

@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import StanceModelUnavailable
 from ..ml.encoder import for_training
+from ..ml.onnx_runtime import padded
 from ..ml.stance import (FROZEN, LABELS, MAX_PIECES, PASSAGE_SENTENCES, WEIGHTS_DIR, WEIGHTS_FILE, StanceModel,
                          build_model, is_trained, passage)
 from ..ml.stored_weights import load_state, save_weights
@@ -193,7 +194,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         batches = [block[i:i + args.batch] for block in blocks for i in range(0, len(block), args.batch)]
         rng.shuffle(batches)
         for batch in tqdm(batches, desc=f"epoch {epoch}", unit="batch", mininterval=30):
-            logits = model(*reader.tensors([rows[n] for n in batch]))
+            ids, mask = padded([rows[n] for n in batch])
+            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
             losses = torch.nn.functional.cross_entropy(logits, torch.tensor([labels[n] for n in batch]),
                                                        weight=class_weight, reduction="none")
             loss = (losses * torch.tensor([weights[n] for n in batch])).mean()

@@ -1,0 +1,109 @@
+"""Shipped models run through ONNX Runtime: each is exported from torch once per machine, into a cache
+folder, and read back as an inference session.  Same arithmetic as torch (outputs agree to 1e-5), without
+torch's per-call overhead: the ledger's stance readings and lead embeddings are small batches, where
+that overhead is most of the cost (README, "Cost of the ledger").  Training reads its models through
+torch; only shipped weights go through here."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from ..errors import ModelUnavailable
+from .encoder import INSTALL_HINT
+
+CACHE_ENV = "CLAIMLEDGER_CACHE"
+OPSET = 17
+
+
+def cache_dir() -> Path:
+    """Where exported models are kept: $CLAIMLEDGER_CACHE, else the user's cache folder, else (a home
+    that cannot be written) the temporary folder."""
+    found = os.environ.get(CACHE_ENV)
+    if found:
+        return Path(found)
+    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "claimledger"
+    try:
+        user.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path(tempfile.gettempdir()) / "claimledger-cache"
+    return user if os.access(user, os.W_OK) else Path(tempfile.gettempdir()) / "claimledger-cache"
+
+
+def fingerprint(files: Sequence[Path], *versions: str) -> str:
+    """Names the export: the shipped files' bytes and the versions of what shaped the graph."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    for version in versions:
+        digest.update(version.encode())
+    return digest.hexdigest()[:20]
+
+
+def export(torch, module, inputs: dict[str, object], outputs: Sequence[str], target: Path) -> None:
+    """The module as ONNX at ``target``, its inputs' first two axes (batch, pieces) left free; written
+    beside it and renamed, so concurrent workers never read half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    axes = {name: {0: "batch", 1: "pieces"} for name in inputs} | {name: {0: "batch"} for name in outputs}
+    handle, partial = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
+    os.close(handle)
+    try:
+        with torch.inference_mode(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on shape tests that hold for every shape here
+            torch.onnx.export(module.eval(), tuple(inputs.values()), partial, input_names=list(inputs),
+                              output_names=list(outputs), dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        os.chmod(partial, 0o644)
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+
+
+# Arrays several sessions read in place of their own copies, as ONNX Runtime values (kept alive here).
+SHARED_VALUES: dict[int, object] = {}
+
+
+def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, object], Sequence[str]]],
+            threads: int, unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
+    """An inference session for model ``name`` exported under ``key`` (``fingerprint``); ``build`` gives
+    (torch module, example inputs, output names) when no export is cached yet.  ``shared``: parameters
+    by name that this session reads from the given arrays, one copy for every session (the encoder's
+    frozen word-embedding table)."""
+    try:
+        import onnxruntime
+    except ImportError as error:
+        raise unavailable(problem=f"{error.name} is not installed ({INSTALL_HINT})") from None
+    path = cache_dir() / f"{name}-{key}.onnx"
+    if not path.exists():
+        import torch
+        module, inputs, outputs = build()
+        try:
+            export(torch, module, inputs, outputs, path)
+        except (ImportError, OSError, RuntimeError) as error:
+            raise unavailable(problem=f"cannot export to {path}: {error}") from None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Idle pool threads spinning would take the cores from spaCy between the ledger's small calls.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    for parameter, array in (shared or {}).items():
+        value = SHARED_VALUES.setdefault(id(array), onnxruntime.OrtValue.ortvalue_from_numpy(array))
+        options.add_initializer(parameter, value)
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Piece ids padded with zeros to the longest row, and the attention mask."""
+    longest = max(len(r) for r in rows)
+    ids = np.zeros((len(rows), longest), dtype=np.int64)
+    mask = np.zeros((len(rows), longest), dtype=np.int64)
+    for n, row in enumerate(rows):
+        ids[n, : len(row)] = row
+        mask[n, : len(row)] = 1
+    return ids, mask
