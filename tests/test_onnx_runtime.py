@@ -55,8 +55,8 @@ def test_a_model_is_exported_once_into_the_cache_folder(tmp_path, monkeypatch):
         layer = torch.nn.Linear(4, 2)
         return layer, {"rows": torch.zeros((1, 4))}, ["out"]
 
-    first = onnx_runtime.session("toy", "k1", build, 1, StanceModelUnavailable)
-    second = onnx_runtime.session("toy", "k1", build, 1, StanceModelUnavailable)
+    first = onnx_runtime.session("toy", "k1", build, StanceModelUnavailable)
+    second = onnx_runtime.session("toy", "k1", build, StanceModelUnavailable)
     assert built == [1]
     assert [p.name for p in tmp_path.iterdir()] == ["toy-k1.onnx"]
     rows = np.ones((3, 4), np.float32)

@@ -100,7 +100,7 @@ class SentenceEmbedder:
 
         key = onnx_runtime.fingerprint([encoder_dir / "config.json", encoder_dir / "model.safetensors"],
                                        torch.__version__, transformers.__version__)
-        self.session = onnx_runtime.session("embedder", key, build, 0, EmbedderUnavailable,
+        self.session = onnx_runtime.session("embedder", key, build, EmbedderUnavailable,
                                             {"encoder." + WORD_EMBEDDINGS: word_embeddings(encoder_dir)})
         self.padded = onnx_runtime.padded
 

@@ -70,7 +70,7 @@ SHARED_VALUES: dict[int, object] = {}
 
 
 def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, object], Sequence[str]]],
-            threads: int, unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
+            unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
     """An inference session for model ``name`` exported under ``key`` (``fingerprint``); ``build`` gives
     (torch module, example inputs, output names) when no export is cached yet.  ``shared``: parameters
     by name that this session reads from the given arrays, one copy for every session (the encoder's
@@ -88,13 +88,13 @@ def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, obj
         except (ImportError, OSError, RuntimeError) as error:
             raise unavailable(problem=f"cannot export to {path}: {error}") from None
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
+    options.inter_op_num_threads = 1  # operators one at a time, each on the default pool (a thread per core)
     # Idle pool threads spinning would take the cores from spaCy between the ledger's small calls.
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     for parameter, array in (shared or {}).items():
-        value = SHARED_VALUES.setdefault(id(array), onnxruntime.OrtValue.ortvalue_from_numpy(array))
-        options.add_initializer(parameter, value)
+        if id(array) not in SHARED_VALUES:
+            SHARED_VALUES[id(array)] = onnxruntime.OrtValue.ortvalue_from_numpy(array)
+        options.add_initializer(parameter, SHARED_VALUES[id(array)])
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 

@@ -118,7 +118,7 @@ class StanceModel:
 
             shipped_files = [directory / WEIGHTS_FILE, directory / "meta.json", encoder_dir / "config.json"]
             key = onnx_runtime.fingerprint(shipped_files, torch.__version__, transformers.__version__)
-            self.session = onnx_runtime.session("stance", key, build, 0, StanceModelUnavailable,
+            self.session = onnx_runtime.session("stance", key, build, StanceModelUnavailable,
                                                 {FROZEN: word_embeddings(encoder_dir)})
 
     def piece_ids(self, claims: Sequence[str], passages: Sequence[str]) -> list[list[int]]:
