@@ -80,6 +80,7 @@ def story_side(side: str, claim_text: str, proposition: str) -> str:
     return side
 
 
+@lru_cache(maxsize=1 << 16)  # a story's recount asks it of every member against the one proposition
 def restates(claim_text: str, proposition: str) -> bool:
     """Whether most content words of the shorter text are in the other (negations aside)."""
     claim_terms, proposition_terms = set(content_terms(claim_text)), set(content_terms(proposition))
