@@ -53,7 +53,7 @@ def test_a_model_is_exported_once_into_the_cache_folder(tmp_path, monkeypatch):
     def build():
         built.append(1)
         layer = torch.nn.Linear(4, 2)
-        return layer, {"rows": torch.zeros((1, 4))}, ["out"]
+        return layer, {"rows": np.zeros((1, 4), np.float32)}, ["out"]
 
     first = onnx_runtime.session("toy", "k1", build, StanceModelUnavailable)
     second = onnx_runtime.session("toy", "k1", build, StanceModelUnavailable)
@@ -62,6 +62,9 @@ def test_a_model_is_exported_once_into_the_cache_folder(tmp_path, monkeypatch):
     rows = np.ones((3, 4), np.float32)
     assert first.run(None, {"rows": rows})[0].shape == (3, 2)
     assert np.array_equal(first.run(None, {"rows": rows})[0], second.run(None, {"rows": rows})[0])
+    onnx_runtime.session("toy", "k2", build, StanceModelUnavailable)  # new weights: the old export goes
+    assert built == [1, 1]
+    assert [p.name for p in tmp_path.iterdir()] == ["toy-k2.onnx"]
 
 
 def test_the_cache_falls_back_to_the_temporary_folder_when_home_cannot_be_written(tmp_path, monkeypatch):
@@ -75,6 +78,6 @@ def test_the_cache_falls_back_to_the_temporary_folder_when_home_cannot_be_writte
 
 
 def test_padding_gives_each_row_its_mask():
-    ids, mask = onnx_runtime.padded([[101, 7, 102], [101, 102]])
-    assert ids.tolist() == [[101, 7, 102], [101, 102, 0]]
-    assert mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+    found = onnx_runtime.inputs([[101, 7, 102], [101, 102]])
+    assert found["input_ids"].tolist() == [[101, 7, 102], [101, 102, 0]]
+    assert found["attention_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]

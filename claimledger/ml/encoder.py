@@ -14,6 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import EmbedderUnavailable, ModelUnavailable
+from . import onnx_runtime
 
 # torch 2.13.0 is the CPU build that lies on these machines; any other spec pulls GBs of CUDA packages.
 INSTALL_HINT = "pip install torch==2.13.0 && pip install 'claimledger[stance]'"
@@ -86,23 +87,19 @@ class SentenceEmbedder:
     articles)."""
 
     def __init__(self, batch_size: int = 64) -> None:
-        from . import onnx_runtime
-
         torch, transformers, encoder_dir = load_transformers(EmbedderUnavailable)
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
         self.batch_size = batch_size
         self.cache: dict[str, np.ndarray] = {}
 
         def build():
-            ids, mask = onnx_runtime.padded(self.piece_ids(["a sentence"]))
-            return (mean_pooled(torch, transformers, encoder_dir),
-                    {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}, ["embedding"])
+            example = onnx_runtime.inputs(self.piece_ids(["a sentence"]))
+            return mean_pooled(torch, transformers, encoder_dir), example, ["embedding"]
 
-        key = onnx_runtime.fingerprint([encoder_dir / "config.json", encoder_dir / "model.safetensors"],
-                                       torch.__version__, transformers.__version__)
+        defined_by = [encoder_dir / "config.json", encoder_dir / "model.safetensors", Path(__file__)]
+        key = onnx_runtime.fingerprint(defined_by, torch.__version__, transformers.__version__)
         self.session = onnx_runtime.session("embedder", key, build, EmbedderUnavailable,
                                             {"encoder." + WORD_EMBEDDINGS: word_embeddings(encoder_dir)})
-        self.padded = onnx_runtime.padded
 
     def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:
         return self.tokenizer(list(texts), truncation=True, max_length=MAX_PIECES)["input_ids"]
@@ -114,8 +111,7 @@ class SentenceEmbedder:
         found = np.zeros((len(rows), DIMENSIONS), np.float32)
         for start in range(0, len(order), self.batch_size):
             chosen = order[start:start + self.batch_size]
-            ids, mask = self.padded([rows[i] for i in chosen])
-            found[chosen] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            found[chosen] = self.session.run(None, onnx_runtime.inputs([rows[i] for i in chosen]))[0]
         return found
 
     def __call__(self, texts: Sequence[str], remember: bool = True) -> np.ndarray:

@@ -16,7 +16,6 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from ..errors import ModelUnavailable
-from .encoder import INSTALL_HINT
 
 CACHE_ENV = "CLAIMLEDGER_CACHE"
 OPSET = 17
@@ -37,16 +36,19 @@ def cache_dir() -> Path:
 
 
 def fingerprint(files: Sequence[Path], *versions: str) -> str:
-    """Names the export: the shipped files' bytes and the versions of what shaped the graph."""
+    """Names the export after what shaped it: the files (weights, and the source defining the module) by
+    name, size and modification time, which a new install or an edit changes, without reading the
+    weights at every start; and the libraries' versions."""
     digest = hashlib.sha256()
     for path in files:
-        digest.update(path.read_bytes())
+        found = path.stat()
+        digest.update(f"{path.name}:{found.st_size}:{found.st_mtime_ns}".encode())
     for version in versions:
         digest.update(version.encode())
     return digest.hexdigest()[:20]
 
 
-def export(torch, module, inputs: dict[str, object], outputs: Sequence[str], target: Path) -> None:
+def export(torch, module, inputs: dict[str, np.ndarray], outputs: Sequence[str], target: Path) -> None:
     """The module as ONNX at ``target``, its inputs' first two axes (batch, pieces) left free; written
     beside it and renamed, so concurrent workers never read half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +58,8 @@ def export(torch, module, inputs: dict[str, object], outputs: Sequence[str], tar
     try:
         with torch.inference_mode(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the tracer's notes on shape tests that hold for every shape here
-            torch.onnx.export(module.eval(), tuple(inputs.values()), partial, input_names=list(inputs),
+            example = tuple(torch.from_numpy(value) for value in inputs.values())
+            torch.onnx.export(module.eval(), example, partial, input_names=list(inputs),
                               output_names=list(outputs), dynamic_axes=axes, opset_version=OPSET, dynamo=False)
         os.chmod(partial, 0o644)
         os.replace(partial, target)
@@ -69,15 +72,17 @@ def export(torch, module, inputs: dict[str, object], outputs: Sequence[str], tar
 SHARED_VALUES: dict[int, object] = {}
 
 
-def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, object], Sequence[str]]],
+def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, np.ndarray], Sequence[str]]],
             unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
     """An inference session for model ``name`` exported under ``key`` (``fingerprint``); ``build`` gives
-    (torch module, example inputs, output names) when no export is cached yet.  ``shared``: parameters
+    (torch module, example ``inputs``, output names) when no export is cached yet.  ``shared``: parameters
     by name that this session reads from the given arrays, one copy for every session (the encoder's
     frozen word-embedding table)."""
     try:
         import onnxruntime
     except ImportError as error:
+        from .encoder import INSTALL_HINT  # encoder imports this module
+
         raise unavailable(problem=f"{error.name} is not installed ({INSTALL_HINT})") from None
     path = cache_dir() / f"{name}-{key}.onnx"
     if not path.exists():
@@ -87,6 +92,9 @@ def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, obj
             export(torch, module, inputs, outputs, path)
         except (ImportError, OSError, RuntimeError) as error:
             raise unavailable(problem=f"cannot export to {path}: {error}") from None
+        for stale in path.parent.glob(f"{name}-*.onnx"):  # earlier weights' or code's exports: 90 MB each
+            if stale != path:
+                stale.unlink(missing_ok=True)
     options = onnxruntime.SessionOptions()
     options.inter_op_num_threads = 1  # operators one at a time, each on the default pool (a thread per core)
     # Idle pool threads spinning would take the cores from spaCy between the ledger's small calls.
@@ -98,12 +106,12 @@ def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, obj
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def padded(rows: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Piece ids padded with zeros to the longest row, and the attention mask."""
+def inputs(rows: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
+    """An encoder's inputs by name: piece ids padded with zeros to the longest row, and the attention mask."""
     longest = max(len(r) for r in rows)
     ids = np.zeros((len(rows), longest), dtype=np.int64)
     mask = np.zeros((len(rows), longest), dtype=np.int64)
     for n, row in enumerate(rows):
         ids[n, : len(row)] = row
         mask[n, : len(row)] = 1
-    return ids, mask
+    return {"input_ids": ids, "attention_mask": mask}

@@ -112,12 +112,11 @@ class StanceModel:
             def build():
                 shipped = build_model(torch, transformers, encoder_dir, encoder_layers(directory))
                 load_into(torch, shipped, directory, WEIGHTS_FILE, is_trained, "stance", quantize=False)
-                ids, mask = onnx_runtime.padded(self.piece_ids(["a claim"], ["a passage."]))
-                example = {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(mask)}
-                return shipped, example, ["logits"]
+                return shipped, onnx_runtime.inputs(self.piece_ids(["a claim"], ["a passage."])), ["logits"]
 
-            shipped_files = [directory / WEIGHTS_FILE, directory / "meta.json", encoder_dir / "config.json"]
-            key = onnx_runtime.fingerprint(shipped_files, torch.__version__, transformers.__version__)
+            defined_by = [directory / WEIGHTS_FILE, directory / "meta.json", encoder_dir / "config.json",
+                          Path(__file__)]
+            key = onnx_runtime.fingerprint(defined_by, torch.__version__, transformers.__version__)
             self.session = onnx_runtime.session("stance", key, build, StanceModelUnavailable,
                                                 {FROZEN: word_embeddings(encoder_dir)})
 
@@ -126,11 +125,11 @@ class StanceModel:
                               max_length=MAX_PIECES)["input_ids"]
 
     def logits(self, rows: Sequence[list[int]]) -> np.ndarray:
-        ids, mask = onnx_runtime.padded(rows)
+        found = onnx_runtime.inputs(rows)
         if self.model is None:
-            return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            return self.session.run(None, found)[0]
         with self.torch.inference_mode():
-            return self.model(self.torch.from_numpy(ids), self.torch.from_numpy(mask)).numpy()
+            return self.model(**{name: self.torch.from_numpy(value) for name, value in found.items()}).numpy()
 
     def probabilities(self, claims: Sequence[str], texts: Sequence[str], batch: int = 0) -> np.ndarray:
         """(pairs x LABELS) probabilities.  With ``batch`` 0 all pairs go in one batch: the same pairs

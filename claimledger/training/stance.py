@@ -32,7 +32,7 @@ import numpy as np
 
 from ..errors import StanceModelUnavailable
 from ..ml.encoder import for_training
-from ..ml.onnx_runtime import padded
+from ..ml.onnx_runtime import inputs
 from ..ml.stance import (FROZEN, LABELS, MAX_PIECES, PASSAGE_SENTENCES, WEIGHTS_DIR, WEIGHTS_FILE, StanceModel,
                          build_model, is_trained, passage)
 from ..ml.stored_weights import load_state, save_weights
@@ -194,8 +194,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         batches = [block[i:i + args.batch] for block in blocks for i in range(0, len(block), args.batch)]
         rng.shuffle(batches)
         for batch in tqdm(batches, desc=f"epoch {epoch}", unit="batch", mininterval=30):
-            ids, mask = padded([rows[n] for n in batch])
-            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            batch_inputs = inputs([rows[n] for n in batch])
+            logits = model(**{name: torch.from_numpy(value) for name, value in batch_inputs.items()})
             losses = torch.nn.functional.cross_entropy(logits, torch.tensor([labels[n] for n in batch]),
                                                        weight=class_weight, reduction="none")
             loss = (losses * torch.tensor([weights[n] for n in batch])).mean()
