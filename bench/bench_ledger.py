@@ -1,13 +1,15 @@
 """Ingest throughput as a ratio to extraction alone, and claim and story query latency, on a synthetic corpus.
 
-    python bench/bench_ledger.py [--articles 10000] [--fnc ../shared/data/fnc-1] [--queries 200] [--keep DB]
+    python bench/bench_ledger.py [--articles 10000] [--window 500] [--fnc ../shared/data/fnc-1] [--queries 200]
+                                 [--keep DB]
 
 Articles are synthesised by recombining paragraphs of the example corpus and of the
 FNC-1 article bodies (when ../shared/data is present), each with a unique first line;
 one in twenty is a light rewrite of an earlier one, so near-duplicate linking is
 exercised.  In one run, the ingest loop times the ledger's work (copy detection,
 statements, claims, FTS) apart from extraction: the ratio ingest/extract articles/s
-is extraction time over total time.  Then p50/p95 latency of the claim list (plain,
+is extraction time over total time; the ledger's time per article is also given per window of
+``--window`` articles, as it grows with the ledger.  Then p50/p95 latency of the claim list (plain,
 by status, by full-text search, by entity) and of claim pages, at that size.
 """
 
@@ -109,15 +111,21 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--fnc", type=Path, default=ROOT.parent / "shared" / "data" / "fnc-1")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--window", type=int, default=500, help="report the ledger's ms per article per this many")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "ledger.json")
     parser.add_argument("--keep", type=Path, help="keep the ledger at this path (bench_web.py serves it)")
     args = parser.parse_args()
     articles = synthesise(args.articles, paragraphs(args.fnc))
     words = sum(len(a.text.split()) for a in articles)
     with tempfile.TemporaryDirectory() as tmp, Ledger(args.keep or Path(tmp) / "bench.db") as ledger:
-        ledger_s, started = 0.0, time.perf_counter()
-        for article, extraction in tqdm(extract_articles(articles), total=len(articles), desc="ingest"):
-            ledger_s += timed(lambda: ledger.add(article, extraction))
+        ledger_s, window_s, started, windows = 0.0, 0.0, time.perf_counter(), []
+        for n, (article, extraction) in enumerate(tqdm(extract_articles(articles), total=len(articles), desc="ingest"),
+                                                  1):
+            spent = timed(lambda: ledger.add(article, extraction))
+            ledger_s, window_s = ledger_s + spent, window_s + spent
+            if n % args.window == 0:
+                windows.append([n, round(window_s / args.window * 1000, 1)])
+                window_s = 0.0
         total_s = time.perf_counter() - started
         counts = ledger.counts()
         latency = query_latency(ledger, articles, args.queries)
@@ -127,6 +135,7 @@ def main() -> None:
                "ingest_articles_per_s": round(len(articles) / total_s, 2),
                "ratio_ingest_to_extract": round(extract_s / total_s, 3),
                "ledger_ms_per_article": round(ledger_s / len(articles) * 1000, 2),
+               "ledger_ms_per_article_by_window": windows,
                "latency": latency}
     report(results, args.out)
 

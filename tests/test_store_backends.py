@@ -82,8 +82,8 @@ def legacy_ledger(path: Path, format_version: int) -> None:
             "DROP INDEX claim_statements_claim_of;"
             "ALTER TABLE statements DROP COLUMN kind; ALTER TABLE statements DROP COLUMN nested;"  # added by 0002
             "DROP TABLE webhook_cursors; DROP TABLE alerts; DROP TABLE alert_rules; DROP TABLE watch_sources;"  # by 0004
-            "DROP TABLE story_edits; DROP TABLE article_stories; DROP TABLE stories; DROP INDEX claims_story;"  # by 0005
-            "DROP INDEX claim_statements_story; ALTER TABLE claims DROP COLUMN story_id;"
+            "DROP TABLE story_edits; DROP TABLE article_stories; DROP TABLE stories; DROP INDEX claims_story;"  # by 0005-6
+            "DROP INDEX claim_statements_story_claim; ALTER TABLE claims DROP COLUMN story_id;"
             "ALTER TABLE claim_statements DROP COLUMN story_id; ALTER TABLE articles DROP COLUMN stories_assigned;"
             "ALTER TABLE articles DROP COLUMN lead_vector;"
             "DROP TABLE verdicts; DROP TABLE claim_merges; ALTER TABLE claims DROP COLUMN merged_into;"  # by 0003
@@ -104,8 +104,8 @@ def test_a_ledger_from_before_alembic_is_adopted(tmp_path):
     with sqlite3.connect(path) as conn:
         indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         # stamped 0001 (the legacy format), then upgraded: 0002 statement kinds, 0003 reviews, 0004 watching,
-        # 0005 stories
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0005"
+        # 0005 stories, 0006 story propositions
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
         assert {row[1] for row in conn.execute("PRAGMA table_info(statements)")} >= {"kind", "nested"}
     assert {"statements_speaker_lower", "statements_origin_lower"} <= indexes
     assert not {"statements_speaker_nocase", "statements_origin_nocase"} & indexes

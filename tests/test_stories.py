@@ -3,6 +3,7 @@ sides toward the story's proposition, a reviewer's merge / split / move with the
 alerts, exports, and ledgers stored before stories existed."""
 
 import json
+import math
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -107,6 +108,23 @@ def test_stories_merge_only_within_days_of_each_other_and_by_what_they_share():
     kin = index.kinship(1)
     assert set(kin) == {2, 3} and kin[2] > 0.8 > kin[3]
     assert index.kinship(99) == {}
+
+
+def test_a_story_s_bag_kept_as_arrays_gives_the_norm_of_its_terms_after_joins_and_merges():
+    index = StoryIndex()
+    bags = [(1, Counter({"troop": 2, "korea": 1})), (2, Counter({"korea": 3, "envoy": 1, "@kim song": 2})),
+            (1, Counter({"envoy": 1, "troop": 1, "kursk": 4})), (3, Counter({"spill": 2, "troop": 1}))]
+    for story_id, terms in bags:
+        index.observe(terms)
+        index.add(story_id, terms)
+    index.merge(3, 1)
+    index.observe(Counter({"spill": 1, "danube": 1}))  # the collection grew: every idf moved
+    for state in index.stories.values():
+        assert {term: state.counts[slot] for term, slot in state.slots.items()} == dict(state.terms)
+        assert all(state.ids[slot] == index.term_ids[term] for term, slot in state.slots.items())
+        expected = math.sqrt(sum((count * index.idf(term)) ** 2 for term, count in state.terms.items()))
+        assert index.bag_norm(state) == pytest.approx(expected, rel=1e-12)
+    assert index.stories[1].terms == Counter({"troop": 4, "korea": 1, "envoy": 1, "kursk": 4, "spill": 2})
 
 
 def test_alert_texts_are_cut_at_a_word_never_inside_one():
@@ -276,3 +294,35 @@ def test_a_ledger_stored_before_stories_places_its_articles_on_the_next_write(co
         assert ledger.db.scalar("SELECT count(*) FROM articles WHERE stories_assigned = 0") == 0
         assert ledger.db.scalar("SELECT count(*) FROM claim_statements WHERE story_id IS NULL") == 0
         assert len(ledger.stories(limit=500)) >= 2
+
+
+def story_rows(ledger: Ledger) -> list[tuple]:
+    return [tuple(row) for row in ledger.db.execute("SELECT * FROM stories ORDER BY id")]
+
+
+def test_a_story_whose_statements_did_not_change_is_recounted_only_when_its_proposition_did(corpus_ledger, tmp_path):
+    from claimledger.store import stories_sql
+
+    db = tmp_path / "ledger.db"
+    shutil.copy(corpus_ledger, db)
+    with Ledger(db) as ledger:
+        ledger.add(*extracted("Pyongyang's envoy said on Tuesday that reports North Korea sent troops to Russia"
+                              " were groundless rumours, and Kim Song said the cooperation was legitimate."))
+        stored = story_rows(ledger)
+        with ledger.db.writing():  # recounting every story in full finds what the ledger kept
+            for (story_id,) in ledger.db.execute("SELECT id FROM stories").fetchall():
+                stories_sql.refresh_story(ledger.db, story_id)
+        assert story_rows(ledger) == stored
+        story_id, central = ledger.db.execute("SELECT id, central_claim FROM stories WHERE central_claim IS NOT NULL"
+                                              " ORDER BY statements DESC LIMIT 1").fetchone()
+        proposition = ledger.db.scalar("SELECT canonical FROM claims WHERE id = ?", (central,))
+        assert ledger.db.scalar("SELECT proposition FROM stories WHERE id = ?", (story_id,)) == proposition
+        denials = ledger.db.scalar("SELECT deny_raw FROM stories WHERE id = ?", (story_id,))
+        with ledger.db.writing():
+            ledger.db.execute("UPDATE stories SET deny_raw = 999 WHERE id = ?", (story_id,))
+            stories_sql.refresh_story(ledger.db, story_id, members_changed=False)  # nothing it counts changed
+            assert ledger.db.scalar("SELECT deny_raw FROM stories WHERE id = ?", (story_id,)) == 999
+            ledger.db.execute("UPDATE claims SET canonical = ? WHERE id = ?", (proposition + " again", central))
+            stories_sql.refresh_story(ledger.db, story_id, members_changed=False)  # its proposition's text did
+            assert tuple(ledger.db.execute("SELECT deny_raw, proposition FROM stories WHERE id = ?", (story_id,)
+                                           ).fetchone()) == (denials, proposition + " again")

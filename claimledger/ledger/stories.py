@@ -83,9 +83,14 @@ def story_side(side: str, claim_text: str, proposition: str) -> str:
 @lru_cache(maxsize=1 << 16)  # a story's recount asks it of every member against the one proposition
 def restates(claim_text: str, proposition: str) -> bool:
     """Whether most content words of the shorter text are in the other (negations aside)."""
-    claim_terms, proposition_terms = set(content_terms(claim_text)), set(content_terms(proposition))
+    claim_terms, proposition_terms = content_word_set(claim_text), content_word_set(proposition)
     shorter = min(len(claim_terms), len(proposition_terms))
     return bool(shorter) and len(claim_terms & proposition_terms) >= RESTATED_SHARE * shorter
+
+
+@lru_cache(maxsize=1 << 16)  # a hot story's claims are asked against each proposition it has had
+def content_word_set(text: str) -> frozenset:
+    return frozenset(content_terms(text))
 
 
 @dataclass
@@ -94,6 +99,11 @@ class StoryState:
     articles: int = 0
     norm: Optional[float] = None  # cached centroid norm: hot stories hold thousands of terms
     norm_documents: int = 0
+    # The bag as arrays too, term ids and counts in the bag's order (``slots``: a term's place): a stale
+    # norm is recomputed at every lookup, over every term.
+    slots: dict[str, int] = field(default_factory=dict)
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 class StoryIndex:
@@ -104,6 +114,8 @@ class StoryIndex:
         self.stories: dict[int, StoryState] = {}
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.document_frequency: Counter = Counter()
+        self.term_ids: dict[str, int] = {}
+        self.frequencies = np.zeros(0)  # ``document_frequency`` by term id
         self.documents = 0
         self.idf_of: dict[str, float] = {}  # idf as of ``documents``: a placement reads big stories' terms often
         self.merged_into: dict[int, int] = {}  # a reviewer's merges: merged story -> the one that took it
@@ -129,21 +141,27 @@ class StoryIndex:
         memo, idf = self.idf_of, self.idf
         return [memo[term] if term in memo else idf(term) for term in terms]
 
+    def bag_norm(self, state: StoryState) -> float:
+        """A story's IDF-weighted term norm as of now."""
+        weighted = state.counts * (np.log((self.documents + 1) / (self.frequencies[state.ids] + 1)) + 1.0)
+        return float(np.sqrt(np.einsum("i,i->", weighted, weighted)))
+
     def centroid_norm(self, state: StoryState, keep: bool = False) -> float:
         """A story's term norm, recomputed when the story or the collection grew by a tenth (IDF drifts
         slowly).  Only ``add`` keeps a recomputed norm: adds replay identically when the index is rebuilt
         from the store, lookups do not, and a resumed ingest must place articles as an uninterrupted one."""
         if state.norm is None or self.documents > state.norm_documents * 1.1:
-            norm = math.sqrt(sum((c * idf) ** 2 for c, idf in zip(state.terms.values(), self.idfs(state.terms))))
+            norm = self.bag_norm(state)
             if not keep:
                 return norm
             state.norm, state.norm_documents = norm, self.documents
         return state.norm
 
-    def cosine(self, terms: Counter, state: StoryState) -> float:
+    def cosine(self, terms: Counter, state: StoryState, idfs: Optional[list[float]] = None) -> float:
+        """IDF-weighted cosine of a term bag and a story's; ``idfs``: the bag's ``idfs``, when known."""
         dot = norm_a = 0.0
         other = state.terms
-        for (term, count), idf in zip(terms.items(), self.idfs(terms)):
+        for (term, count), idf in zip(terms.items(), idfs or self.idfs(terms)):
             weight = idf ** 2
             norm_a += count * count * weight
             dot += count * other.get(term, 0) * weight
@@ -154,7 +172,10 @@ class StoryIndex:
         if not self.rows:
             return {}
         matrix = self.vectors[:len(self.rows)]
-        similarities = matrix @ vector / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector) + 1e-9)
+        # einsum, not a BLAS product: OpenBLAS's threads spin on after one, and in isolation that slowed the
+        # stance model's next ONNX Runtime call by a quarter.
+        similarities = np.einsum("ij,j->i", matrix, vector) / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector)
+                                                               + 1e-9)
         return {story_id: float(similarities[row]) for story_id, row in self.rows.items()}
 
     def scores(self, terms: Counter, vector: Optional[np.ndarray] = None, votes: Optional[Counter] = None,
@@ -175,10 +196,11 @@ class StoryIndex:
             shares[self.live(story_id)] += count / voters
         candidates |= set(shares)
         found = {}
+        idfs = self.idfs(terms)
         for story_id in candidates:
             if story_id not in self.stories:
                 continue
-            words = self.cosine(terms, self.stories[story_id]) if story_id in worded else 0.0
+            words = self.cosine(terms, self.stories[story_id], idfs) if story_id in worded else 0.0
             if vector is not None:
                 words = (1 - EMBEDDING_WEIGHT) * words + EMBEDDING_WEIGHT * embedded.get(story_id, 0.0)
             found[story_id] = words + CLAIM_VOTE_WEIGHT * shares[story_id]
@@ -193,8 +215,17 @@ class StoryIndex:
         closest = sorted((s for s in embedded if s != story_id and s in self.stories),
                          key=lambda s: (-embedded[s], s))[:EMBEDDED_CANDIDATES]
         state = self.stories[story_id]
-        return {other: (1 - EMBEDDING_WEIGHT) * self.cosine(self.stories[other].terms, state)
+        return {other: (1 - EMBEDDING_WEIGHT) * self.story_cosine(self.stories[other], state)
                 + EMBEDDING_WEIGHT * embedded[other] for other in closest}
+
+    def story_cosine(self, other: StoryState, state: StoryState) -> float:
+        """``cosine`` of a whole story's bag, taken as one article's, with another story's: the dot
+        product over the smaller bag, the norms from arrays (both bags may hold thousands of terms)."""
+        small, large = sorted((other.terms, state.terms), key=len)
+        idf = self.idf
+        dot = sum(count * large[term] * idf(term) ** 2 for term, count in small.items() if term in large)
+        norm_a, norm_b = self.bag_norm(other), self.centroid_norm(state)
+        return dot / norm_a / norm_b if norm_a and norm_b else 0.0
 
     def choose(self, terms: Counter, vector: Optional[np.ndarray] = None, votes: Optional[Counter] = None,
                voters: int = 0) -> Optional[tuple[int, float]]:
@@ -209,11 +240,36 @@ class StoryIndex:
     def observe(self, terms: Counter) -> None:
         self.documents += 1
         self.document_frequency.update(set(terms))
+        ids = self.ids_of(terms)  # before indexing: it may grow the array
+        self.frequencies[ids] += 1
         self.idf_of.clear()
+
+    def count_into(self, state: StoryState, terms: Counter) -> None:
+        """Add a bag's counts to a story's, in its arrays too (extended, not made again: a hot story's
+        bag holds tens of thousands of terms)."""
+        state.terms.update(terms)
+        known = [(state.slots[term], count) for term, count in terms.items() if term in state.slots]
+        if known:
+            slots, counts = zip(*known)
+            state.counts[list(slots)] += counts
+        new = [term for term in terms if term not in state.slots]
+        if new:
+            state.slots.update({term: len(state.slots) + n for n, term in enumerate(new)})
+            state.ids = np.concatenate([state.ids, self.ids_of(new)])
+            state.counts = np.concatenate([state.counts, np.array([terms[term] for term in new], np.float64)])
+
+    def ids_of(self, terms: Iterable[str]) -> np.ndarray:
+        """The terms' ids in ``frequencies``, new terms numbered on first sight."""
+        ids = [self.term_ids.setdefault(term, len(self.term_ids)) for term in terms]
+        if len(self.term_ids) > len(self.frequencies):  # grow by half: amortised appends
+            grown = np.zeros(max(1024, len(self.term_ids) * 3 // 2))
+            grown[:len(self.frequencies)] = self.frequencies
+            self.frequencies = grown
+        return np.array(ids, np.int64)
 
     def add(self, story_id: int, terms: Counter, vector: Optional[np.ndarray] = None) -> None:
         state = self.stories.setdefault(story_id, StoryState())
-        state.terms.update(terms)
+        self.count_into(state, terms)
         state.articles += 1
         state.norm = None
         self.centroid_norm(state, keep=True)
@@ -238,7 +294,7 @@ class StoryIndex:
         merged = self.stories.pop(story_id, None)
         if merged is not None:
             target = self.stories.setdefault(into, StoryState())
-            target.terms.update(merged.terms)
+            self.count_into(target, merged.terms)
             target.articles += merged.articles
             target.norm = None
             for term in merged.terms:

@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 from ..ledger.article_stance import ClaimInArticle, article_stances, content_reading, stance_model
 from ..ledger.claims import SIDES as SIDE_OF_STANCE
 from ..ledger.claims import ClaimIndex, assign_statements, matched_text
-from ..ledger.independence import Member, claim_status, count_side
+from ..ledger.independence import Member, claim_status, count_side, tallies
 from ..ledger.reviews import Merge, Verdict
 from ..schema import speaks
 from ..text import content_terms, sentences
@@ -126,7 +126,7 @@ ARTICLE_STANCES = ("agree", "disagree", "discuss")
 def claim_figures(db: Database, claim_id: int) -> dict[str, object]:
     """A claim's status and counts (``COUNTED_COLUMNS``) as its members give them."""
     found = members(db, claim_id)
-    counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
+    counts = tallies((m for m, _ in found), SIDES)
     dates = sorted(d for _, d in found if d)
     articles = dict(db.execute("SELECT stance, count(*) FROM article_claims WHERE claim_id = ? GROUP BY stance",
                                (claim_id,)).fetchall())

@@ -212,8 +212,10 @@ class Ledger:
         stories_sql.judge_article(self.db, article_id, story_id, similarity, model)
         merges = stories_sql.merge_kindred(self.db, index, story_id, model)
         merged = {edit.story_id for edit in merges}
-        for story in [index.live(story_id), *sorted((others | merged) - {index.live(story_id)})]:
-            stories_sql.refresh_story(self.db, story)
+        live = index.live(story_id)
+        changed = {live, *merged, *(edit.to_story_id for edit in merges)}  # their statements or stances moved
+        for story in [live, *sorted((others | changed) - {live})]:
+            stories_sql.refresh_story(self.db, story, members_changed=story in changed)
         return before, story_id if story_id >= next_story and story_id not in merged else None
 
     def assign_claims(self, article_id: int) -> None:

@@ -89,7 +89,8 @@ claim_statements = Table(
     Column("facet", Integer),  # the claim it first joined (a merge moves claim_id, never the facet)
     Column("story_id", Integer),  # the story of the statement's article (ledger.stories), or a reviewer's
     Index("claim_statements_claim", "claim_id"),
-    Index("claim_statements_story", "story_id"),
+    # Covers a story's claims and sides, so a recount groups them from the index alone.
+    Index("claim_statements_story_claim", "story_id", "claim_id", "side"),
     # Covers "the claim of this statement", so PostgreSQL answers it from the index alone.
     Index("claim_statements_claim_of", "statement_id", "claim_id"),
 )
@@ -112,6 +113,9 @@ stories = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),  # ids come from the story index
     Column("title", Text, nullable=False),  # the central claim's text
     Column("central_claim", Integer),
+    # The central claim's text as last counted: a story whose statements did not change is recounted only
+    # when what they count toward did (a hot claim's stories are many).
+    Column("proposition", Text),
     Column("status", Text, nullable=False),
     *(Column(count, Integer, nullable=False, server_default=text("0")) for count in STORY_COUNTS),
     Column("first_seen", Text), Column("last_activity", Text),

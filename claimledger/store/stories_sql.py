@@ -13,7 +13,7 @@ import numpy as np
 
 from ..errors import InvalidReview
 from ..ledger.article_stance import ClaimInArticle, article_stances, quoted_lean
-from ..ledger.independence import claim_status, count_side
+from ..ledger.independence import claim_status, count_side, tallies
 from ..ledger.reviews import checked_text
 from ..ledger.wording import reads_as_sentence
 from ..ledger.claims import MIN_CLAIM_TERMS, ClaimIndex
@@ -126,10 +126,11 @@ def stories_of_claims(db: Database, claim_ids) -> set[int]:
 def story_claims(db: Database, story_id: int) -> list[tuple]:
     """(id, canonical, the story's statements taking a side on it, the story's statements on it, its
     independent sources taking a side anywhere) of the live claims the story's statements are on."""
-    return db.execute("SELECT c.id, c.canonical, sum(CASE WHEN cs.side IN ('support', 'deny') THEN 1 ELSE 0 END),"
-                      " count(*), c.support_independent + c.deny_independent FROM claim_statements cs"
-                      " JOIN claims c ON c.id = cs.claim_id WHERE cs.story_id = ? AND c.merged_into IS NULL"
-                      " GROUP BY c.id, c.canonical, c.support_independent, c.deny_independent ORDER BY c.id",
+    # Grouped by claim id from the index first, then joined: a hot story holds thousands of members.
+    return db.execute("SELECT c.id, c.canonical, t.sided, t.stated, c.support_independent + c.deny_independent"
+                      " FROM (SELECT claim_id, sum(CASE WHEN side IN ('support', 'deny') THEN 1 ELSE 0 END) AS sided,"
+                      " count(*) AS stated FROM claim_statements WHERE story_id = ? GROUP BY claim_id) t"
+                      " JOIN claims c ON c.id = t.claim_id WHERE c.merged_into IS NULL ORDER BY c.id",
                       (story_id,)).fetchall()
 
 
@@ -183,15 +184,24 @@ STORY_COLUMNS = ("title", "central_claim", "status", "support_raw", "support_ind
 
 def story_members(db: Database, story_id: int, proposition: str):
     """(member, date) of every claim member in the story, each side taken toward its proposition."""
-    return [(replace(member, side=story_side(member.side, canonical, proposition)), date)
-            for member, date, canonical in member_rows(db, "cs.story_id = ?", (story_id,))]
+    found = []
+    for member, date, canonical in member_rows(db, "cs.story_id = ?", (story_id,)):
+        side = story_side(member.side, canonical, proposition)
+        found.append((member if side == member.side else replace(member, side=side), date))
+    return found
 
 
-def refresh_story(db: Database, story_id: int) -> None:
-    """Recount a story from its claims and articles: central claim, title, sides, status, dates."""
+def refresh_story(db: Database, story_id: int, members_changed: bool = True) -> None:
+    """Recount a story from its claims and articles: central claim, title, sides, status, dates.
+    ``members_changed=False``: its statements, articles and their stances are as last counted (only
+    claims they are on changed), so nothing is recounted unless the central claim or its text did."""
     claims, central, proposition, title = story_proposition(db, story_id)
+    if not members_changed:
+        counted = db.execute("SELECT central_claim, proposition, title FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if counted is not None and tuple(counted) == (central, proposition, title):
+            return
     found = story_members(db, story_id, proposition)
-    counts = {side: count_side(m for m, _ in found if m.side == side) for side in SIDES}
+    counts = tallies((m for m, _ in found), SIDES)
     stances = dict(db.execute("SELECT stance, count(*) FROM article_stories WHERE story_id = ? GROUP BY stance",
                               (story_id,)).fetchall())
     placed = db.execute("SELECT a.id, a.published FROM article_stories ast JOIN articles a ON a.id = ast.article_id"
@@ -205,8 +215,8 @@ def refresh_story(db: Database, story_id: int) -> None:
                "claims": len(claims), "articles": len({m.article_id for m, _ in found} | {a for a, _ in placed}),
                **{f"{stance}_articles": stances.get(stance, 0) for stance in ("agree", "disagree", "discuss")},
                "first_seen": dates[0] if dates else None, "last_activity": dates[-1] if dates else None}
-    db.execute(f"UPDATE stories SET {', '.join(c + ' = ?' for c in STORY_COLUMNS)} WHERE id = ?",
-               (*(figures[c] for c in STORY_COLUMNS), story_id))
+    db.execute(f"UPDATE stories SET {', '.join(c + ' = ?' for c in STORY_COLUMNS)}, proposition = ? WHERE id = ?",
+               (*(figures[c] for c in STORY_COLUMNS), proposition, story_id))
 
 
 @dataclass
@@ -356,13 +366,10 @@ def story_dates(db: Database, story_id: int) -> Optional[tuple[str, str]]:
     return (str(first), str(last)) if first else None
 
 
-def restated_share(db: Database, story_id: int, other: int) -> float:
-    """The share of a story's claim members whose claim the other story holds too."""
-    members, shared = db.execute(
-        "SELECT count(*), sum(CASE WHEN EXISTS (SELECT 1 FROM claim_statements o WHERE o.story_id = ?"
-        " AND o.claim_id = cs.claim_id) THEN 1 ELSE 0 END) FROM claim_statements cs WHERE cs.story_id = ?",
-        (other, story_id)).fetchone()
-    return (shared or 0) / members if members else 0.0
+def story_claim_ids(db: Database, story_id: int) -> list[int]:
+    """The claim of each of a story's claim members."""
+    return [claim_id for (claim_id,) in db.execute("SELECT claim_id FROM claim_statements WHERE story_id = ?",
+                                                   (story_id,))]
 
 
 def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list[StoryEdit]:
@@ -371,6 +378,13 @@ def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list
     moved articles are judged again toward the merged story.  The caller recounts the stories."""
     span = story_dates(db, story_id)
     edits: list[StoryEdit] = []
+    members: dict[int, list[int]] = {}  # story_claim_ids, read once per story until a merge moves some
+
+    def claims_of(story: int) -> list[int]:
+        if story not in members:
+            members[story] = story_claim_ids(db, story)
+        return members[story]
+
     for other, similarity in sorted(index.kinship(story_id).items()) if span else ():
         if similarity + CLAIM_VOTE_WEIGHT < JOIN_THRESHOLD:  # out of reach: no query for its dates
             continue
@@ -378,12 +392,16 @@ def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list
         if other_span is None or not close_in_time(span, other_span):
             continue
         older, younger = sorted((index.live(story_id), index.live(other)))
-        score = similarity + CLAIM_VOTE_WEIGHT * restated_share(db, younger, older)
+        held, restating = set(claims_of(older)), claims_of(younger)
+        # The vote: the share of the younger's members whose claim the older holds too.
+        score = similarity + CLAIM_VOTE_WEIGHT * (sum(c in held for c in restating) / len(restating)
+                                                  if restating else 0.0)
         if older == younger or score < JOIN_THRESHOLD:
             continue
         moved = db.execute("SELECT article_id, similarity FROM article_stories WHERE story_id = ?", (younger,)).fetchall()
         edits += merge_stories(db, index, [younger], older, f"read as one story (similarity {score:.2f}) within"
                                f" {STORY_WINDOW_DAYS} days", MERGED_BY_LEDGER)
+        members.clear()
         for article_id, article_similarity in moved:
             judge_article(db, article_id, older, article_similarity, model)
     return edits
