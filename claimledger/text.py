@@ -57,6 +57,6 @@ def char_ngrams(text: str, n: int) -> set[str]:
     return {text[i:i + n] for i in range(len(text) - n + 1)}
 
 
-def smoothed_idf(documents: int, document_frequency) -> np.ndarray:
+def smoothed_idf(documents: int, document_frequency, dtype=np.float32) -> np.ndarray:
     """ln((1 + n) / (1 + df)) + 1, scikit-learn's smoothed idf, for one count or an array of them."""
-    return (np.log((1 + documents) / (1 + np.asarray(document_frequency, np.float64))) + 1).astype(np.float32)
+    return (np.log((1 + documents) / (1 + np.asarray(document_frequency, np.float64))) + 1).astype(dtype)

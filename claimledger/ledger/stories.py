@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import EmbedderUnavailable
 
-from ..text import content_terms, is_negated, sentences
+from ..text import content_terms, is_negated, sentences, smoothed_idf
 
 ENTITY_WEIGHT = 2  # a named entity or place counts as two words
 EMBEDDED_SENTENCES = 3  # the title and first sentences carry what a news report is about
@@ -113,9 +113,8 @@ class StoryIndex:
     def __init__(self) -> None:
         self.stories: dict[int, StoryState] = {}
         self.postings: dict[str, set[int]] = defaultdict(set)
-        self.document_frequency: Counter = Counter()
         self.term_ids: dict[str, int] = {}
-        self.frequencies = np.zeros(0)  # ``document_frequency`` by term id
+        self.frequencies = np.zeros(0)  # how many articles hold each term, by term id
         self.documents = 0
         self.idf_of: dict[str, float] = {}  # idf as of ``documents``: a placement reads big stories' terms often
         self.merged_into: dict[int, int] = {}  # a reviewer's merges: merged story -> the one that took it
@@ -133,8 +132,12 @@ class StoryIndex:
     def idf(self, term: str) -> float:
         found = self.idf_of.get(term)
         if found is None:
-            found = self.idf_of[term] = math.log((self.documents + 1) / (self.document_frequency[term] + 1)) + 1.0
+            found = self.idf_of[term] = math.log((self.documents + 1) / (self.document_frequency(term) + 1)) + 1.0
         return found
+
+    def document_frequency(self, term: str) -> float:
+        found = self.term_ids.get(term)
+        return float(self.frequencies[found]) if found is not None else 0.0
 
     def idfs(self, terms: Counter) -> list[float]:
         """``idf`` of each of the terms, in their order."""
@@ -143,7 +146,7 @@ class StoryIndex:
 
     def bag_norm(self, state: StoryState) -> float:
         """A story's IDF-weighted term norm as of now."""
-        weighted = state.counts * (np.log((self.documents + 1) / (self.frequencies[state.ids] + 1)) + 1.0)
+        weighted = state.counts * smoothed_idf(self.documents, self.frequencies[state.ids], np.float64)
         return float(np.sqrt(np.einsum("i,i->", weighted, weighted)))
 
     def centroid_norm(self, state: StoryState, keep: bool = False) -> float:
@@ -182,7 +185,7 @@ class StoryIndex:
                voters: int = 0) -> dict[int, float]:
         """Each candidate story's similarity to an article, plus ``CLAIM_VOTE_WEIGHT`` times the share of
         the article's ``voters`` statements whose closest claim is in the story (``votes``, by story)."""
-        rarest = sorted(terms, key=lambda t: self.document_frequency[t])[:CANDIDATE_TERMS]
+        rarest = sorted(terms, key=self.document_frequency)[:CANDIDATE_TERMS]
         shared: Counter = Counter()
         for term in rarest:
             for story_id in self.postings.get(term, ()):
@@ -239,7 +242,6 @@ class StoryIndex:
 
     def observe(self, terms: Counter) -> None:
         self.documents += 1
-        self.document_frequency.update(set(terms))
         ids = self.ids_of(terms)  # before indexing: it may grow the array
         self.frequencies[ids] += 1
         self.idf_of.clear()

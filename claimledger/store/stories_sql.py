@@ -378,11 +378,11 @@ def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list
     moved articles are judged again toward the merged story.  The caller recounts the stories."""
     span = story_dates(db, story_id)
     edits: list[StoryEdit] = []
-    members: dict[int, list[int]] = {}  # story_claim_ids, read once per story until a merge moves some
+    members: dict[int, Counter] = {}  # claim ids of each story's members, read once until a merge moves some
 
-    def claims_of(story: int) -> list[int]:
+    def claims_of(story: int) -> Counter:
         if story not in members:
-            members[story] = story_claim_ids(db, story)
+            members[story] = Counter(story_claim_ids(db, story))
         return members[story]
 
     for other, similarity in sorted(index.kinship(story_id).items()) if span else ():
@@ -392,10 +392,10 @@ def merge_kindred(db: Database, index: StoryIndex, story_id: int, model) -> list
         if other_span is None or not close_in_time(span, other_span):
             continue
         older, younger = sorted((index.live(story_id), index.live(other)))
-        held, restating = set(claims_of(older)), claims_of(younger)
+        held, restating = claims_of(older), claims_of(younger)
         # The vote: the share of the younger's members whose claim the older holds too.
-        score = similarity + CLAIM_VOTE_WEIGHT * (sum(c in held for c in restating) / len(restating)
-                                                  if restating else 0.0)
+        score = similarity + CLAIM_VOTE_WEIGHT * (sum(n for c, n in restating.items() if c in held)
+                                                  / restating.total() if restating else 0.0)
         if older == younger or score < JOIN_THRESHOLD:
             continue
         moved = db.execute("SELECT article_id, similarity FROM article_stories WHERE story_id = ?", (younger,)).fetchall()
