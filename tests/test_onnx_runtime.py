@@ -1,6 +1,8 @@
 """The shipped models run through ONNX Runtime exports of their torch modules: the exports must read
 exactly as torch does (padded batches of uneven lengths included), and be made once, where the cache says."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -46,25 +48,37 @@ def test_the_exported_embedder_gives_the_mean_pooled_unit_vectors_of_the_encoder
     assert np.array_equal(embedder(texts[:2]), embedder(texts[:2]))  # remembered texts read the same
 
 
-def test_a_model_is_exported_once_into_the_cache_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv(onnx_runtime.CACHE_ENV, str(tmp_path))
-    built = []
-
+def toy_export(key: str, builds: str):
+    """A toy model's export (the child process of ``onnx_runtime.exported`` calls this by name); each
+    build appends its process id to the file ``builds``."""
     def build():
-        built.append(1)
-        layer = torch.nn.Linear(4, 2)
-        return layer, {"rows": np.zeros((1, 4), np.float32)}, ["out"]
+        with open(builds, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return torch.nn.Linear(4, 2), {"rows": np.zeros((1, 4), np.float32)}, ["out"]
 
-    first = onnx_runtime.session("toy", "k1", build, StanceModelUnavailable)
-    second = onnx_runtime.session("toy", "k1", build, StanceModelUnavailable)
-    assert built == [1]
-    assert [p.name for p in tmp_path.iterdir()] == ["toy-k1.onnx"]
+    return onnx_runtime.exported("toy", key, build, StanceModelUnavailable, (__name__, "toy_export", key, builds))
+
+
+def test_a_model_is_exported_once_into_the_cache_folder_by_a_child_process(tmp_path, monkeypatch):
+    cache, builds = tmp_path / "cache", tmp_path / "builds"
+    monkeypatch.setenv(onnx_runtime.CACHE_ENV, str(cache))
+    first = onnx_runtime.session(toy_export("k1", str(builds)), StanceModelUnavailable)
+    second = onnx_runtime.session(toy_export("k1", str(builds)), StanceModelUnavailable)
+    made_by = builds.read_text().split()
+    assert len(made_by) == 1 and made_by[0] != str(os.getpid())
+    assert [p.name for p in cache.iterdir()] == ["toy-k1.onnx"]
     rows = np.ones((3, 4), np.float32)
     assert first.run(None, {"rows": rows})[0].shape == (3, 2)
     assert np.array_equal(first.run(None, {"rows": rows})[0], second.run(None, {"rows": rows})[0])
-    onnx_runtime.session("toy", "k2", build, StanceModelUnavailable)  # new weights: the old export goes
-    assert built == [1, 1]
-    assert [p.name for p in tmp_path.iterdir()] == ["toy-k2.onnx"]
+    toy_export("k2", str(builds))  # new weights: the old export goes
+    assert len(builds.read_text().split()) == 2
+    assert [p.name for p in cache.iterdir()] == ["toy-k2.onnx"]
+
+
+def test_a_failed_export_names_the_model_and_the_cause(tmp_path, monkeypatch):
+    monkeypatch.setenv(onnx_runtime.CACHE_ENV, str(tmp_path / "cache"))
+    with pytest.raises(StanceModelUnavailable, match="toy_export.*failed: .*Is a directory"):
+        toy_export("k1", str(tmp_path))  # the build cannot append to a folder
 
 
 def test_the_cache_falls_back_to_the_temporary_folder_when_home_cannot_be_written(tmp_path, monkeypatch):
@@ -81,3 +95,27 @@ def test_padding_gives_each_row_its_mask():
     found = onnx_runtime.inputs([[101, 7, 102], [101, 102]])
     assert found["input_ids"].tolist() == [[101, 7, 102], [101, 102, 0]]
     assert found["attention_mask"].tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
+def test_ingest_makes_the_exports_before_it_loads_the_extraction_pipeline(tmp_path, monkeypatch):
+    # Its child process then runs beside a small process, not beside spaCy and the tagger.
+    from claimledger.extraction import pipeline
+    from claimledger.ingest.batch import ingest_articles
+    from claimledger.ml import encoder, stance
+    from claimledger.schema import Article
+    from claimledger.store.ledger import Ledger
+
+    events = []
+
+    def recorded(module, name: str, event: str) -> None:
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args: events.append(event) or original(*args))
+
+    recorded(stance, "shipped_export", "stance")
+    recorded(encoder, "embedder_export", "embedder")
+    recorded(pipeline, "load_model", "pipeline")
+    article = Article(text="The ministry denied that troops were sent, a spokesman said on Monday.",
+                      source="a.txt")
+    with Ledger(tmp_path / "l.db") as ledger:
+        assert ingest_articles([article], ledger).added == 1
+    assert events[:3] == ["stance", "embedder", "pipeline"]

@@ -51,6 +51,15 @@ def tagger():
     return SpanTagger()
 
 
+def test_the_tagger_reads_the_packages_word_embedding_table_in_place(tagger):
+    from claimledger.errors import TaggerUnavailable
+    from claimledger.ml.encoder import load_transformers, word_embeddings
+
+    table = tagger.model.encoder.embeddings.word_embeddings.weight
+    shared = word_embeddings(load_transformers(TaggerUnavailable)[2])
+    assert not table.requires_grad and table.data_ptr() == shared.ctypes.data  # the mapped pages, no copy
+
+
 def test_long_paragraphs_are_cut_into_windows_at_word_boundaries(tagger):
     words = ["attribution"] * 400 + ["said"]
     windows = tagger.encode(words)

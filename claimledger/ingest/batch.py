@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from ..errors import ClaimledgerError
+from ..errors import ClaimledgerError, ModelUnavailable
 from ..extraction.parallel import default_workers, extract_in_parallel
 from ..schema import Article, Extraction
 from ..store.ledger import Ledger
@@ -54,6 +54,20 @@ def extract_articles(items: Iterable[Union[Article, ClaimledgerError]], model: O
     yield from drain(held)
 
 
+def prepare_models() -> None:
+    """Export the ledger's models for ONNX Runtime (``ml.onnx_runtime``) now, where this machine has no
+    export yet, before the extraction pipeline loads, so that an export's child process runs while
+    this one is still small (ingest's peak memory)."""
+    from ..ml.encoder import embedder_export
+    from ..ml.stance import shipped_export
+
+    for export in (shipped_export, embedder_export):
+        try:
+            export()
+        except ModelUnavailable:
+            pass  # the ledger goes without that model: see stance_model() and lead_embedder()
+
+
 def drain(items: list) -> Iterator:
     while items:
         yield items.pop(0)
@@ -87,6 +101,7 @@ def store_outcomes(items: Iterable, ledger: Ledger, on_item: Optional[Callable] 
 def ingest_articles(items: Iterable[Union[Article, ClaimledgerError]], ledger: Ledger, model: Optional[str] = None,
                     on_item: Optional[Callable[[Extracted], None]] = None, workers: int = 1) -> IngestSummary:
     """``ingest_paths`` over articles already read (a watched feed's entries)."""
+    prepare_models()
     return store_outcomes(extract_articles(items, model, skip=lambda article: ledger.has_article(article.text),
                                            workers=workers), ledger, on_item)
 

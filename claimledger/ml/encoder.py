@@ -4,6 +4,7 @@ for training and as a sentence embedder."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import random
@@ -55,6 +56,15 @@ def word_embeddings(encoder_dir: Path) -> np.ndarray:
     return np.memmap(path, dtype=np.float32, mode="r", offset=8 + header_size + begin, shape=tuple(entry["shape"]))
 
 
+def release_freed_memory() -> None:
+    """Give the C heap's freed pages back to the system (glibc's ``malloc_trim``): loading a model
+    frees its float copies in pieces the allocator would otherwise keep.  Without glibc, nothing."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def for_training(seed: int, threads: int, unavailable: type[ModelUnavailable]):
     """torch, transformers, the encoder's folder and a random generator, seeded, on ``threads`` threads."""
     torch, transformers, encoder_dir = load_transformers(unavailable)
@@ -81,24 +91,31 @@ def mean_pooled(torch, transformers, encoder_dir: Path):
     return MeanPooled()
 
 
+def embedder_export() -> Path:
+    """The ONNX export of the sentence embedder, made now when this machine has none."""
+    torch, transformers, encoder_dir = load_transformers(EmbedderUnavailable)
+
+    def build():
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
+        example = onnx_runtime.inputs(tokenizer(["a sentence"])["input_ids"])
+        return mean_pooled(torch, transformers, encoder_dir), example, ["embedding"]
+
+    defined_by = [encoder_dir / "config.json", encoder_dir / "model.safetensors", Path(__file__)]
+    key = onnx_runtime.fingerprint(defined_by, torch.__version__, transformers.__version__)
+    return onnx_runtime.exported("embedder", key, build, EmbedderUnavailable, (__name__, "embedder_export"))
+
+
 class SentenceEmbedder:
     """Unit-length mean-pooled sentence vectors, run through ONNX Runtime (``onnx_runtime``); remembers
     the texts it has embedded, since the same texts recur (headlines across pairs, claim texts across
     articles)."""
 
     def __init__(self, batch_size: int = 64) -> None:
-        torch, transformers, encoder_dir = load_transformers(EmbedderUnavailable)
+        _, transformers, encoder_dir = load_transformers(EmbedderUnavailable)
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
         self.batch_size = batch_size
         self.cache: dict[str, np.ndarray] = {}
-
-        def build():
-            example = onnx_runtime.inputs(self.piece_ids(["a sentence"]))
-            return mean_pooled(torch, transformers, encoder_dir), example, ["embedding"]
-
-        defined_by = [encoder_dir / "config.json", encoder_dir / "model.safetensors", Path(__file__)]
-        key = onnx_runtime.fingerprint(defined_by, torch.__version__, transformers.__version__)
-        self.session = onnx_runtime.session("embedder", key, build, EmbedderUnavailable,
+        self.session = onnx_runtime.session(embedder_export(), EmbedderUnavailable,
                                             {"encoder." + WORD_EMBEDDINGS: word_embeddings(encoder_dir)})
 
     def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:

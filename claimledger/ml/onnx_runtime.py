@@ -7,7 +7,10 @@ torch; only shipped weights go through here."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -68,33 +71,66 @@ def export(torch, module, inputs: dict[str, np.ndarray], outputs: Sequence[str],
             os.unlink(partial)
 
 
-# Arrays several sessions read in place of their own copies, as ONNX Runtime values (kept alive here).
-SHARED_VALUES: dict[int, object] = {}
-
-
-def session(name: str, key: str, build: Callable[[], tuple[object, dict[str, np.ndarray], Sequence[str]]],
-            unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
-    """An inference session for model ``name`` exported under ``key`` (``fingerprint``); ``build`` gives
-    (torch module, example ``inputs``, output names) when no export is cached yet.  ``shared``: parameters
-    by name that this session reads from the given arrays, one copy for every session (the encoder's
-    frozen word-embedding table)."""
+def runtime(unavailable: type[ModelUnavailable]):
+    """The onnxruntime module, or ``unavailable`` naming the install command."""
     try:
         import onnxruntime
     except ImportError as error:
         from .encoder import INSTALL_HINT  # encoder imports this module
 
         raise unavailable(problem=f"{error.name} is not installed ({INSTALL_HINT})") from None
+    return onnxruntime
+
+
+# Set in the child process that makes an export (``exported``).
+EXPORT_HERE = "CLAIMLEDGER_EXPORT_HERE"
+
+
+def exported(name: str, key: str, build: Callable[[], tuple[object, dict[str, np.ndarray], Sequence[str]]],
+             unavailable: type[ModelUnavailable], remake: Sequence[str]) -> Path:
+    """Model ``name``'s export under ``key`` (``fingerprint``), made now when this machine has none yet:
+    a child process calls ``remake`` (module, function, string arguments: the caller, which gives this
+    path) and so runs ``build`` (torch module, example ``inputs``, output names).  The torch copy of the
+    model and the exporter's modules (about 200 MB that stay once imported) never enter this process."""
+    runtime(unavailable)  # no export for a runtime that is missing
     path = cache_dir() / f"{name}-{key}.onnx"
-    if not path.exists():
-        import torch
-        module, inputs, outputs = build()
-        try:
-            export(torch, module, inputs, outputs, path)
-        except (ImportError, OSError, RuntimeError) as error:
-            raise unavailable(problem=f"cannot export to {path}: {error}") from None
-        for stale in path.parent.glob(f"{name}-*.onnx"):  # earlier weights' or code's exports: 90 MB each
-            if stale != path:
-                stale.unlink(missing_ok=True)
+    if path.exists():
+        return path
+    if not os.environ.get(EXPORT_HERE):
+        export_in_child(remake, unavailable)
+        if not path.exists():
+            raise unavailable(problem=f"the export to {path} was not made")
+        return path
+    import torch
+    module, inputs, outputs = build()
+    try:
+        export(torch, module, inputs, outputs, path)
+    except (ImportError, OSError, RuntimeError) as error:
+        raise unavailable(problem=f"cannot export to {path}: {error}") from None
+    for stale in path.parent.glob(f"{name}-*.onnx"):  # earlier weights' or code's exports: 90 MB each
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return path
+
+
+def export_in_child(remake: Sequence[str], unavailable: type[ModelUnavailable]) -> None:
+    """Run ``remake`` in a fresh interpreter that sees this one's import path, to export there."""
+    paths = os.pathsep.join(entry for entry in sys.path if entry)
+    done = subprocess.run([sys.executable, "-m", __name__, *remake], capture_output=True, text=True,
+                          env=os.environ | {EXPORT_HERE: "1", "PYTHONPATH": paths})
+    if done.returncode:
+        said = done.stderr.strip().splitlines() or ["no message"]
+        raise unavailable(problem=f"exporting in a child process ({' '.join(remake)}) failed: {said[-1]}")
+
+
+# Arrays several sessions read in place of their own copies, as ONNX Runtime values (kept alive here).
+SHARED_VALUES: dict[int, object] = {}
+
+
+def session(path: Path, unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
+    """An inference session over the export at ``path`` (``exported``).  ``shared``: parameters by name that this session reads from the given arrays, one copy for every
+    session (the encoder's frozen word-embedding table)."""
+    onnxruntime = runtime(unavailable)
     options = onnxruntime.SessionOptions()
     options.inter_op_num_threads = 1  # operators one at a time, each on the default pool (a thread per core)
     # Idle pool threads spinning would take the cores from spaCy between the ledger's small calls.
@@ -115,3 +151,8 @@ def inputs(rows: Sequence[Sequence[int]]) -> dict[str, np.ndarray]:
         ids[n, : len(row)] = row
         mask[n, : len(row)] = 1
     return {"input_ids": ids, "attention_mask": mask}
+
+
+if __name__ == "__main__":  # the child process of export_in_child
+    module_name, function, *arguments = sys.argv[1:]
+    getattr(importlib.import_module(module_name), function)(*arguments)

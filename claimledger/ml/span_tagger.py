@@ -15,6 +15,7 @@ produced them and what they scored on dev.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
@@ -22,7 +23,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import TaggerUnavailable
-from .encoder import WORD_EMBEDDINGS, load_transformers
+from .encoder import WORD_EMBEDDINGS, load_transformers, release_freed_memory, word_embeddings
 from .stored_weights import load_into
 
 ROLES = ("source", "cue", "content")
@@ -162,6 +163,12 @@ class SpanTagger:
             model = build_model(torch, transformers, encoder_dir, [len(v) for v in features.values()])
             load_into(torch, model, directory, WEIGHTS_FILE, lambda name: name != FROZEN, "attribution tagger",
                       quantize)
+            # The frozen table read from the package file's pages, which the ONNX Runtime sessions map too.
+            table = model.encoder.embeddings.word_embeddings
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a read-only array: inference never writes it
+                table.weight = torch.nn.Parameter(torch.from_numpy(word_embeddings(encoder_dir)), requires_grad=False)
+            release_freed_memory()
         self.model = model.eval()
         self.threads = threads
         self.features = features or {}

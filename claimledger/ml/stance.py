@@ -17,7 +17,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
@@ -107,17 +107,7 @@ class StanceModel:
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
         self.model = model.eval() if model is not None else None
         if model is None:
-            directory = directory or WEIGHTS_DIR
-
-            def build():
-                shipped = build_model(torch, transformers, encoder_dir, encoder_layers(directory))
-                load_into(torch, shipped, directory, WEIGHTS_FILE, is_trained, "stance", quantize=False)
-                return shipped, onnx_runtime.inputs(self.piece_ids(["a claim"], ["a passage."])), ["logits"]
-
-            defined_by = [directory / WEIGHTS_FILE, directory / "meta.json", encoder_dir / "config.json",
-                          Path(__file__)]
-            key = onnx_runtime.fingerprint(defined_by, torch.__version__, transformers.__version__)
-            self.session = onnx_runtime.session("stance", key, build, StanceModelUnavailable,
+            self.session = onnx_runtime.session(shipped_export(directory or WEIGHTS_DIR), StanceModelUnavailable,
                                                 {FROZEN: word_embeddings(encoder_dir)})
 
     def piece_ids(self, claims: Sequence[str], passages: Sequence[str]) -> list[list[int]]:
@@ -150,6 +140,23 @@ class StanceModel:
 
     def predict(self, claims: Sequence[str], texts: Sequence[str], batch: int = 64) -> list[str]:
         return [LABELS[k] for k in self.probabilities(claims, texts, batch).argmax(1)] if claims else []
+
+
+def shipped_export(directory: Union[Path, str] = WEIGHTS_DIR) -> Path:
+    """The ONNX export of the weights in ``directory``, made now when this machine has none."""
+    torch, transformers, encoder_dir = load_transformers(StanceModelUnavailable)
+    directory = Path(directory)
+
+    def build():
+        shipped = build_model(torch, transformers, encoder_dir, encoder_layers(directory))
+        load_into(torch, shipped, directory, WEIGHTS_FILE, is_trained, "stance", quantize=False)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(str(encoder_dir))
+        return shipped, onnx_runtime.inputs(tokenizer(["a claim"], ["a passage."])["input_ids"]), ["logits"]
+
+    defined_by = [directory / WEIGHTS_FILE, directory / "meta.json", encoder_dir / "config.json", Path(__file__)]
+    key = onnx_runtime.fingerprint(defined_by, torch.__version__, transformers.__version__)
+    return onnx_runtime.exported("stance", key, build, StanceModelUnavailable,
+                                 (__name__, "shipped_export", str(directory)))
 
 
 @lru_cache(maxsize=1)
