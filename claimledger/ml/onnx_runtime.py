@@ -128,8 +128,9 @@ SHARED_VALUES: dict[int, object] = {}
 
 
 def session(path: Path, unavailable: type[ModelUnavailable], shared: Optional[dict[str, np.ndarray]] = None):
-    """An inference session over the export at ``path`` (``exported``).  ``shared``: parameters by name that this session reads from the given arrays, one copy for every
-    session (the encoder's frozen word-embedding table)."""
+    """An inference session over the export at ``path`` (``exported``).  ``shared``: parameters by name
+    that this session reads from the given arrays, one copy for every session (the encoder's frozen
+    word-embedding table)."""
     onnxruntime = runtime(unavailable)
     options = onnxruntime.SessionOptions()
     options.inter_op_num_threads = 1  # operators one at a time, each on the default pool (a thread per core)
