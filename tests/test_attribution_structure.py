@@ -77,3 +77,38 @@ def test_a_wire_dateline_never_enters_a_speaker(mode):
             "Korea's ambassador to the United Nations said on Monday that no soldiers had been sent to Russia.")
     said = by_cue(statements_of(text, mode), "said")
     assert said.speaker.startswith("North Korea's ambassador") and "(Continental Post)" not in said.content
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_company_is_the_organisation_named_just_before(mode):
+    found = statements_of("The terminal is operated by Danstar Chemical Terminals SA, which stores liquid fertiliser. "
+                          "The company declined to comment on Sunday. On Monday it said in a brief statement that it "
+                          "had no indication that the leak had come from its installations.", mode)
+    declined, said = by_cue(found, "declined"), by_cue(found, "said")
+    assert declined.speaker == "The company" and declined.stance == "decline"
+    assert declined.speaker_entity == said.speaker_entity == "Danstar Chemical Terminals SA"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_organisation_named_long_before_is_not_the_company(mode):
+    found = statements_of("Danstar Chemical Terminals SA runs the port.\n\nFish died on Sunday. Residents were angry. "
+                          "Wells were closed on Monday. The company said the water was safe.", mode)
+    assert by_cue(found, "said").speaker_entity == "company"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_he_after_plural_officials_is_the_titled_person_named_since(mode):
+    found = statements_of("Fish were found dead along the channel, local officials said on Monday.\n\n"
+                          "Mayor Sorin Vlad visited the port. “We cannot exclude that some wells have been affected,” "
+                          "he said at the town hall.", mode)
+    he = next(s for s in found if s.speaker == "he")
+    assert he.speaker_entity == "Sorin Vlad" and he.role == "Mayor"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_he_is_never_plural_officials(mode):
+    found = statements_of("Gheorghe Ilie, 64, a fisherman, said he noticed a sharp smell on Saturday. The water turned milky. Fish were "
+                          "found dead on Sunday, local officials said. “I have never seen anything like it,” he said.",
+                          mode)
+    he = next(s for s in found if s.speaker == "he")
+    assert he.speaker_entity == "Gheorghe Ilie"

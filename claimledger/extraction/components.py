@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from ..ml.span_tagger import paragraphs
 from .attribution import find_attributions
 from .dates import find_dates
-from .entities import group_entities, split_country_prefixes
+from .entities import read_entities
 from .evidence import find_evidence
 from .learned_attribution import feature_values, link_spans
 from .places import find_places
@@ -36,8 +36,7 @@ for extension in EXTENSIONS:
 
 class EntitiesComponent:
     def __call__(self, doc: Doc) -> Doc:
-        split_country_prefixes(doc)
-        doc._.cl_entities, doc._.cl_entity_of_token = group_entities(doc)
+        doc._.cl_entities, doc._.cl_entity_of_token = read_entities(doc)
         return doc
 
 
@@ -55,7 +54,7 @@ class QuantitiesComponent:
 
 class PlacesComponent:
     def __call__(self, doc: Doc) -> Doc:
-        entities = doc._.cl_entities if doc._.cl_entities is not None else group_entities(doc)[0]
+        entities = doc._.cl_entities if doc._.cl_entities is not None else read_entities(doc)[0]
         countries = {e.country for e in entities if e.country}
         doc._.cl_places = find_places(doc, countries)
         return doc
@@ -69,8 +68,7 @@ class AttributionComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.cl_entities is None:
-            split_country_prefixes(doc)
-            doc._.cl_entities, doc._.cl_entity_of_token = group_entities(doc)
+            doc._.cl_entities, doc._.cl_entity_of_token = read_entities(doc)
         dates = doc._.cl_dates if doc._.cl_dates is not None else find_dates(doc, doc._.cl_published)
         resolver = SpeakerResolver(doc, doc._.cl_entities, doc._.cl_entity_of_token)
         if doc._.cl_role_spans is not None:  # the learned tagger ran before us

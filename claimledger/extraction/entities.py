@@ -16,6 +16,14 @@ from .countries import country_code, is_country_name, strip_article
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "gen", "gen.", "sen", "sen.", "rep", "rep."}
+# Titles that only a person bears: a name written right after one is a person's, whatever the small
+# model labelled it ("Mayor Sorin Vlad" comes out a place, "commissioner Mihai Dobre" an organisation).
+PERSON_TITLES = {"mayor", "president", "minister", "commissioner", "ambassador", "envoy", "governor", "senator",
+                 "spokesman", "spokeswoman", "spokesperson", "secretary", "chancellor", "premier", "judge",
+                 "prosecutor", "professor", "colonel", "lieutenant", "captain", "sergeant", "general", "admiral",
+                 "commander", "director", "chairman", "chairwoman", "deputy", "councillor", "councilor", "lawmaker",
+                 "congressman", "congresswoman", "inspector", "detective", "pope", "king", "queen", "prince",
+                 "princess", "sheikh", "archbishop", "bishop", "rabbi", "imam", "blogger", "journalist", "reporter"}
 
 
 def name_tokens(text: str) -> list[str]:
@@ -62,6 +70,26 @@ def split_country_prefixes(doc: Doc) -> None:
         changed = True
     if changed:
         doc.set_ents(repaired)
+
+
+def titled_people(doc: Doc) -> None:
+    """A name of two to four capitalised words right after a person's title is a PERSON."""
+    repaired, changed = [], False
+    for ent in doc.ents:
+        titled = (ent.label_ in ("ORG", "LOC", "GPE", "FAC") and ent.start > 0 and 2 <= len(ent) <= 4
+                  and doc[ent.start - 1].lower_ in PERSON_TITLES and not is_country_name(ent.text)
+                  and all(t.pos_ == "PROPN" and t.is_title for t in ent))
+        repaired.append(Span(doc, ent.start, ent.end, "PERSON") if titled else ent)
+        changed = changed or titled
+    if changed:
+        doc.set_ents(repaired)
+
+
+def read_entities(doc: Doc) -> tuple[list[Entity], dict[int, int]]:
+    """The doc's entities after repairing what the small model runs together or mislabels."""
+    split_country_prefixes(doc)
+    titled_people(doc)
+    return group_entities(doc)
 
 
 def group_entities(doc: Doc) -> tuple[list[Entity], dict[int, int]]:

@@ -23,6 +23,13 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "many", "other", "another"}
 ENTITY_PREFERENCE = ("PERSON", "ORG", "GPE", "NORP")
 LOOK_BACK_SENTENCES = 2
+SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i", "it"}
+# "The company declined to comment": a definite description of an organisation is the organisation
+# last named within the sentences before.
+ORGANISATION_NOUNS = {"company", "firm", "agency", "ministry", "organisation", "organization", "corporation",
+                      "operator", "department", "embassy", "newspaper", "broadcaster", "outlet", "network", "party",
+                      "militia", "bank", "union", "council", "committee", "manufacturer", "carrier", "airline",
+                      "insurer", "retailer", "group", "website", "site", "publication", "station", "institute"}
 
 
 # Common nouns that name no one who could speak: a site's disclaimer ("Views expressed ..."), what a photo
@@ -54,6 +61,7 @@ class Speaker:
     affiliation_country: Optional[str]
     label: Optional[str]
     head: str
+    plural: bool = False
 
 
 def entity_in(span: Span, entities: list[Entity], of_token: dict[int, int]) -> Optional[Entity]:
@@ -127,8 +135,8 @@ class SpeakerResolver:
         self.doc, self.entities, self.of_token = doc, entities, of_token
         self.history: list[Speaker] = []
 
-    def previous_entity(self, before: int, labels: tuple[str, ...]) -> Optional[Entity]:
-        for i in range(before - 1, -1, -1):
+    def previous_entity(self, before: int, labels: tuple[str, ...], since: int = 0) -> Optional[Entity]:
+        for i in range(before - 1, since - 1, -1):
             index = self.of_token.get(i)
             if index is not None and self.entities[index].label in labels:
                 return self.entities[index]
@@ -146,9 +154,20 @@ class SpeakerResolver:
                 index = self.of_token.get(subject.i)
                 if index is not None and self.entities[index].label == "PERSON":
                     name = self.entities[index].name
+                    named = self.doc[subject.left_edge.i:subject.i + 1]
+                    person = {t.i for t in named if self.of_token.get(t.i) == index}
                     return next((s for s in reversed(self.history) if s.entity == name),
-                                Speaker(name, False, None, None, None, "PERSON", subject.text))
+                                Speaker(name, False, role_of(named, person, self.of_token), None, None, "PERSON",
+                                        subject.text))
         return None
+
+    def sentences_back(self, before: int) -> int:
+        """Where the sentence ``LOOK_BACK_SENTENCES`` before the one holding token ``before`` starts."""
+        start = self.doc[before].sent.start
+        for _ in range(LOOK_BACK_SENTENCES):
+            if start > 0:
+                start = self.doc[start - 1].sent.start
+        return start
 
     def anaphor(self, head: str, before: int) -> Optional[Speaker]:
         """The earlier speaker a pronoun or 'the official' refers to: for "he" or "she", the person the
@@ -159,6 +178,8 @@ class SpeakerResolver:
             if subject is not None:
                 return subject
         for earlier in reversed(self.history):
+            if lowered in SINGULAR_PRONOUNS and earlier.plural:
+                continue  # "local officials said ... Mayor X ... he said": he is not the officials
             if lowered in PERSON_PRONOUNS and (earlier.label == "PERSON" or earlier.label is None and earlier.anonymous):
                 return earlier
             if lowered in GROUP_PRONOUNS and earlier.label in ("ORG", "GPE", "NORP", None):
@@ -167,6 +188,9 @@ class SpeakerResolver:
                 return earlier
             if lowered not in PERSON_PRONOUNS | GROUP_PRONOUNS and earlier.role and lowered in earlier.role.lower().split():
                 return earlier
+        if lowered in ORGANISATION_NOUNS:
+            entity = self.previous_entity(before, ("ORG",), self.sentences_back(before))
+            return entity and Speaker(entity.name, False, None, None, None, "ORG", entity.name)
         if lowered in PERSON_PRONOUNS:
             entity = self.previous_entity(before, ("PERSON",))
             return entity and Speaker(entity.name, False, None, None, None, "PERSON", entity.name)
@@ -211,7 +235,7 @@ class SpeakerResolver:
         if role and entity is None and role.lower() == span.text.lower():
             role = root.lemma_.lower() if anonymous else role
         name = entity.name if entity else strip_determiner(span)
-        speaker = Speaker(name, anonymous,
-                          role, affiliation, code, entity.label if entity else None, root.text)
+        speaker = Speaker(name, anonymous, role, affiliation, code, entity.label if entity else None, root.text,
+                          plural=entity is None and root.tag_ in ("NNS", "NNPS"))
         self.history.append(speaker)
         return speaker
