@@ -11,7 +11,7 @@ from claimledger.ingest.batch import ingest_paths
 from claimledger.interfaces.cli import app
 from claimledger.ledger.article_stance import ClaimInArticle, article_stances, quoted_lean, stance_model
 from claimledger.ml.headline_clusters import cut_tree
-from claimledger.ml.stance import PASSAGE_SENTENCES, passage
+from claimledger.ml.stance import LABELS, PASSAGE_SENTENCES, passage, side_passage
 from claimledger.store.ledger import Ledger
 from claimledger.training.corpora import FncPair, fnc_claim_groups, held_out_groups, read_emergent
 
@@ -76,6 +76,21 @@ def test_the_passage_keeps_a_refutation_that_names_nothing_of_the_claim():
     chosen = passage(CLAIM, body)
     assert chosen.endswith("It is false.") and chosen.count(".") == PASSAGE_SENTENCES
     assert passage(CLAIM, "Short text, one sentence about troops.") == "Short text, one sentence about troops."
+
+
+def test_a_debunk_that_restates_the_claim_first_is_read_in_its_side_taking_sentences_too():
+    claim = "Country singer Willie Nelson has died at his home in Maui"
+    body = ("Country singer Willie Nelson has died at his home in Maui, a website reported on Tuesday. The website "
+            "said Willie Nelson died in his sleep at his home in Maui. Fans of the country singer shared the report "
+            "that Nelson had died thousands of times. Nelson's publicist said the website is known for fake "
+            "celebrity deaths. The singer is playing in Texas this week.")
+    model = stance_model()
+    assert "fake" not in passage(claim, body)
+    assert side_passage(claim, body) == "Nelson's publicist said the website is known for fake celebrity deaths."
+    assert LABELS[model.read([claim], [passage(claim, body)], 0)[0].argmax()] == "discuss"
+    assert model.predict([claim], [body]) == ["disagree"]
+    # A text no longer than a passage has no second reading.
+    assert side_passage(claim, "Willie Nelson has died. It is fake.") is None
 
 
 REFUTING_BODY = "The story that North Korea sent troops to Russia is a hoax. It is false."

@@ -28,6 +28,7 @@ from .encoder import WORD_EMBEDDINGS, load_transformers, word_embeddings
 from .stored_weights import load_into
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
+DISAGREE, UNRELATED = LABELS.index("disagree"), LABELS.index("unrelated")
 MAX_PIECES = 128
 PASSAGE_SENTENCES = 3
 WEIGHTS_DIR = Path(__file__).parent / "weights" / "stance"
@@ -61,6 +62,20 @@ def passage(claim: str, text: str) -> str:
 
     best = sorted(range(len(found)), key=lambda i: (-weight(i), i))[:PASSAGE_SENTENCES]
     return " ".join(found[i] for i in sorted(best))
+
+
+def side_passage(claim: str, text: str) -> Optional[str]:
+    """The text's side-taking sentences most about the claim, at most ``PASSAGE_SENTENCES``, in text
+    order; None when they are already the passage, or the text has none.  A debunk often restates the
+    claim at length first, and the restating sentences fill the passage."""
+    found, terms, taking_sides = sentence_terms(text)
+    taking = [i for i in range(len(found)) if taking_sides[i]]
+    if len(found) <= PASSAGE_SENTENCES or not taking:
+        return None
+    wanted = set(content_terms(claim))
+    best = sorted(taking, key=lambda i: (-len(wanted & terms[i]), i))[:PASSAGE_SENTENCES]
+    chosen = " ".join(found[i] for i in sorted(best))
+    return None if chosen == passage(claim, text) else chosen
 
 
 def is_trained(name: str) -> bool:
@@ -122,12 +137,29 @@ class StanceModel:
             return self.model(**{name: self.torch.from_numpy(value) for name, value in found.items()}).numpy()
 
     def probabilities(self, claims: Sequence[str], texts: Sequence[str], batch: int = 0) -> np.ndarray:
-        """(pairs x LABELS) probabilities.  With ``batch`` 0 all pairs go in one batch: the same pairs
-        always meet the same arithmetic, so a resumed ingest reads what an uninterrupted one read;
+        """(pairs x LABELS) probabilities of the text's passage on the claim; where that reads related and
+        the text's side-taking sentences (``side_passage``) read as disputing the claim, theirs.  On
+        FNC-1's held-out stories this second reading raised disagree recall from 0.26 to 0.38 at the same
+        FNC score (README, "The stance model").  With ``batch`` 0 all pairs go in one batch: the same
+        pairs always meet the same arithmetic, so a resumed ingest reads what an uninterrupted one read;
         evaluations pass a batch size and sort by length to pad less."""
+        found = self.read(claims, [passage(c, t) for c, t in zip(claims, texts)], batch)
+        related = [i for i in range(len(claims)) if found[i].argmax() != UNRELATED]
+        second = {i: side_passage(claims[i], texts[i]) for i in related}
+        second = {i: text for i, text in second.items() if text is not None}
+        if second:
+            chosen = list(second)
+            disputes = self.read([claims[i] for i in chosen], list(second.values()), batch)
+            for i, row in zip(chosen, disputes):
+                if row.argmax() == DISAGREE:
+                    found[i] = row
+        return found
+
+    def read(self, claims: Sequence[str], passages: Sequence[str], batch: int) -> np.ndarray:
+        """(pairs x LABELS) probabilities of each (claim, passage) pair."""
         if not claims:
             return np.zeros((0, len(LABELS)), np.float32)
-        rows = self.piece_ids(claims, [passage(c, t) for c, t in zip(claims, texts)])
+        rows = self.piece_ids(claims, passages)
         order = sorted(range(len(rows)), key=lambda i: len(rows[i])) if batch else list(range(len(rows)))
         step = batch or len(rows)
         found = np.zeros((len(rows), len(LABELS)), np.float32)
