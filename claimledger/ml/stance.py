@@ -144,13 +144,11 @@ class StanceModel:
         pairs always meet the same arithmetic, so a resumed ingest reads what an uninterrupted one read;
         evaluations pass a batch size and sort by length to pad less."""
         found = self.read(claims, [passage(c, t) for c, t in zip(claims, texts)], batch)
-        related = [i for i in range(len(claims)) if found[i].argmax() != UNRELATED]
-        second = {i: side_passage(claims[i], texts[i]) for i in related}
-        second = {i: text for i, text in second.items() if text is not None}
+        second = {i: taking for i in range(len(claims)) if found[i].argmax() != UNRELATED
+                  and (taking := side_passage(claims[i], texts[i])) is not None}
         if second:
-            chosen = list(second)
-            disputes = self.read([claims[i] for i in chosen], list(second.values()), batch)
-            for i, row in zip(chosen, disputes):
+            disputes = self.read([claims[i] for i in second], list(second.values()), batch)
+            for i, row in zip(second, disputes):
                 if row.argmax() == DISAGREE:
                     found[i] = row
         return found
