@@ -218,6 +218,9 @@ def test_alerts_say_who_denied_what_and_which_story_opened(corpus_ledger):
     with Ledger(corpus_ledger) as ledger:
         spill = [s for s in ledger.stories(limit=500) if mentions(s.title, SPILL)]
     assert len(spill) == 1 and any(a.message.startswith(f"new story {spill[0].id} ") for a in opened)
+    # A decline is told as one: 'Danstar ... declined "to comment on Sunday"', never 'said "to comment ..."'.
+    assert any('Danstar Chemical Terminals SA declined "to comment' in a.message for a in opened)
+    assert not [a for a in opened if 'said "to ' in a.message]
 
 
 def test_export_level_stories_writes_one_line_per_story_in_the_claim_lines_shape(corpus_ledger, tmp_path):

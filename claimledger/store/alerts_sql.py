@@ -91,7 +91,7 @@ def story_alerts(db: Database, article_id: int, rules: list[AlertRule], before: 
             matched = said_by(db, article_id, rule.value) or phrase_matches(db, article_id, rule.value)
             title = db.scalar("SELECT title FROM stories WHERE id = ?", (opened_story,)) or ""
             fired += [(rule.id, f"story {opened_story} opened",
-                       f"new story {opened_story} ({shortened(title)}): {speaker_of(db, sid)} said "
+                       f"new story {opened_story} ({shortened(title)}): {speaker_of(db, sid)} {verb_of(db, sid)} "
                        f"\"{shortened(content, 200)}\"", claim_id, sid) for sid, content, claim_id in matched[:1]]
     return fired
 
@@ -156,6 +156,12 @@ def phrase_matches(db: Database, article_id: int, phrase: str) -> list[tuple[int
         return []
     sql, params = matching
     return article_statements(db, article_id, f" AND s.id IN ({sql})", params)
+
+
+def verb_of(db: Database, statement_id: int) -> str:
+    """'said', or the cue of a statement that declines ('declined "to comment"', not 'said "to comment"')."""
+    stance, cue = db.execute("SELECT stance, cue FROM statements WHERE id = ?", (statement_id,)).fetchone()
+    return cue if stance == "decline" else "said"
 
 
 def speaker_of(db: Database, statement_id: int) -> str:
