@@ -99,16 +99,16 @@ def test_an_organisation_named_long_before_is_not_the_company(mode):
 @pytest.mark.parametrize("mode", MODES)
 def test_he_after_plural_officials_is_the_titled_person_named_since(mode):
     found = statements_of("Fish were found dead along the channel, local officials said on Monday.\n\n"
-                          "Mayor Sorin Vlad visited the port. “We cannot exclude that some wells have been affected,” "
-                          "he said at the town hall.", mode)
+                          "Mayor Sorin Vlad visited the port. “We cannot exclude that some wells have been "
+                          "affected,” he said at the town hall.", mode)
     he = next(s for s in found if s.speaker == "he")
     assert he.speaker_entity == "Sorin Vlad" and he.role == "Mayor"
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_he_is_never_plural_officials(mode):
-    found = statements_of("Gheorghe Ilie, 64, a fisherman, said he noticed a sharp smell on Saturday. The water turned milky. Fish were "
-                          "found dead on Sunday, local officials said. “I have never seen anything like it,” he said.",
-                          mode)
+    found = statements_of("Gheorghe Ilie, 64, a fisherman, said he noticed a sharp smell on Saturday. The water "
+                          "turned milky. Fish were found dead on Sunday, local officials said. “I have never seen "
+                          "anything like it,” he said.", mode)
     he = next(s for s in found if s.speaker == "he")
     assert he.speaker_entity == "Gheorghe Ilie"

@@ -145,11 +145,7 @@ class SpeakerResolver:
     def previous_subject(self, before: int) -> Optional[Speaker]:
         """The person the previous sentence is about: its first subject that names a person ("Zinoviev"
         in "Zinoviev told Kim Hong-kyun that ..., the ministry said.")."""
-        sentence = self.doc[before].sent
-        for _ in range(LOOK_BACK_SENTENCES):  # a quotation before "he said" may be a sentence of its own
-            if sentence.start == 0:
-                return None
-            sentence = self.doc[sentence.start - 1].sent
+        for sentence in self.earlier_sentences(before):  # a quotation before "he said" may be a sentence of its own
             for subject in (t for t in sentence if t.dep_ in ("nsubj", "nsubjpass")):
                 index = self.of_token.get(subject.i)
                 if index is not None and self.entities[index].label == "PERSON":
@@ -161,13 +157,13 @@ class SpeakerResolver:
                                         subject.text))
         return None
 
-    def sentences_back(self, before: int) -> int:
-        """Where the sentence ``LOOK_BACK_SENTENCES`` before the one holding token ``before`` starts."""
-        start = self.doc[before].sent.start
-        for _ in range(LOOK_BACK_SENTENCES):
-            if start > 0:
-                start = self.doc[start - 1].sent.start
-        return start
+    def earlier_sentences(self, before: int) -> list[Span]:
+        """The ``LOOK_BACK_SENTENCES`` sentences before the one holding token ``before``, nearest first."""
+        found, start = [], self.doc[before].sent.start
+        while start > 0 and len(found) < LOOK_BACK_SENTENCES:
+            found.append(self.doc[start - 1].sent)
+            start = found[-1].start
+        return found
 
     def anaphor(self, head: str, before: int) -> Optional[Speaker]:
         """The earlier speaker a pronoun or 'the official' refers to: for "he" or "she", the person the
@@ -189,7 +185,9 @@ class SpeakerResolver:
             if lowered not in PERSON_PRONOUNS | GROUP_PRONOUNS and earlier.role and lowered in earlier.role.lower().split():
                 return earlier
         if lowered in ORGANISATION_NOUNS:
-            entity = self.previous_entity(before, ("ORG",), self.sentences_back(before))
+            earlier = self.earlier_sentences(before)
+            since = earlier[-1].start if earlier else self.doc[before].sent.start
+            entity = self.previous_entity(before, ("ORG",), since)
             return entity and Speaker(entity.name, False, None, None, None, "ORG", entity.name)
         if lowered in PERSON_PRONOUNS:
             entity = self.previous_entity(before, ("PERSON",))

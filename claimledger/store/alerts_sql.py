@@ -91,7 +91,7 @@ def story_alerts(db: Database, article_id: int, rules: list[AlertRule], before: 
             matched = said_by(db, article_id, rule.value) or phrase_matches(db, article_id, rule.value)
             title = db.scalar("SELECT title FROM stories WHERE id = ?", (opened_story,)) or ""
             fired += [(rule.id, f"story {opened_story} opened",
-                       f"new story {opened_story} ({shortened(title)}): {speaker_of(db, sid)} {verb_of(db, sid)} "
+                       f"new story {opened_story} ({shortened(title)}): {speaker_and_verb(db, sid)} "
                        f"\"{shortened(content, 200)}\"", claim_id, sid) for sid, content, claim_id in matched[:1]]
     return fired
 
@@ -158,10 +158,11 @@ def phrase_matches(db: Database, article_id: int, phrase: str) -> list[tuple[int
     return article_statements(db, article_id, f" AND s.id IN ({sql})", params)
 
 
-def verb_of(db: Database, statement_id: int) -> str:
-    """'said', or the cue of a statement that declines ('declined "to comment"', not 'said "to comment"')."""
-    stance, cue = db.execute("SELECT stance, cue FROM statements WHERE id = ?", (statement_id,)).fetchone()
-    return cue if stance == "decline" else "said"
+def speaker_and_verb(db: Database, statement_id: int) -> str:
+    """'X said', or with the cue of a statement that declines ('X declined "to comment"', not 'X said ...')."""
+    speaker, stance, cue = db.execute("SELECT coalesce(speaker_entity, speaker, 'someone'), stance, cue"
+                                      " FROM statements WHERE id = ?", (statement_id,)).fetchone()
+    return f"{speaker} {cue if stance == 'decline' else 'said'}"
 
 
 def speaker_of(db: Database, statement_id: int) -> str:
